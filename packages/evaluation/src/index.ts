@@ -1,1 +1,1 @@
-export {};
+export * from "./bm25.js";
