@@ -1,1 +1,3 @@
-export {};
+export * from "./featurizer.js";
+export * from "./matmul/index.js";
+export * from "./onnx/index.js";

@@ -1,0 +1,2 @@
+export * from "./model-proto.js";
+export { ProtoWriter } from "./protobuf.js";

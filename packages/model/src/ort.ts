@@ -1,0 +1,5 @@
+/**
+ * The ONNX Runtime parts of the package, behind their own subpath (`@mine-refine/model/ort`) so that
+ * code which only featurizes or reads checkpoints does not load the native module.
+ */
+export { OrtMatmul, type OrtMatmulOptions, gemmModelBytes } from "./matmul/ort-matmul.js";
