@@ -1,1 +1,2 @@
 export * from "./bm25.js";
+export * from "./exact-top-k.js";
