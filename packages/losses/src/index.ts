@@ -1,1 +1,3 @@
 export * from "./types.js";
+export { createSupConLoss, createSupConLoss64 } from "./supcon.js";
+export type { ModerateRole, SupConLossOptions } from "./supcon.js";

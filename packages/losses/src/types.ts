@@ -40,3 +40,25 @@ export interface TrainingBatch {
   /** [Q, P] as in `BatchLossInput.grades`. */
   grades: Int8Array;
 }
+
+/** A flat row-major matrix in either precision. The losses accept both and compute in float64. */
+export type FloatMatrix = Float32Array | Float64Array;
+
+/** `BatchLossInput` with float64 embeddings, for gradient checks and float64 callers. */
+export interface BatchLossInput64 extends Omit<BatchLossInput, "queries" | "products"> {
+  /** [Q, D] query embeddings. */
+  queries: Float64Array;
+  /** [P, D] product embeddings. */
+  products: Float64Array;
+}
+
+/** `BatchLossResult` with float64 gradients. */
+export interface BatchLossResult64 {
+  loss: number;
+  /** [Q, D] dLoss/dQueries. */
+  gradQueries: Float64Array;
+  /** [P, D] dLoss/dProducts. */
+  gradProducts: Float64Array;
+}
+
+export type BatchLoss64 = (input: BatchLossInput64) => BatchLossResult64;

@@ -1,0 +1,2 @@
+export * from "./gradient-check.js";
+export * from "./random-batch.js";
