@@ -1,3 +1,5 @@
 export * from "./types.js";
 export { createSupConLoss, createSupConLoss64 } from "./supcon.js";
 export type { ModerateRole, SupConLossOptions } from "./supcon.js";
+export { createBatchSampler } from "./batch-sampler.js";
+export type { BatchSampler, BatchSamplerOptions, SamplerJudgment } from "./batch-sampler.js";
