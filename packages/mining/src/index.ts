@@ -1,1 +1,3 @@
-export {};
+export * from "./grade-candidates.js";
+export * from "./hard-pairs.js";
+export * from "./mining-report.js";

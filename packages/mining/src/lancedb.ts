@@ -1,1 +1,2 @@
 export * from "./vector-table.js";
+export * from "./full-text-index.js";

@@ -183,7 +183,9 @@ export class ProductVectorTable {
     const order = new Rng(options.seed ?? 1).shuffle(Array.from({ length: numQueries }, (_, i) => i));
     const chosen = order.slice(0, Math.min(options.sample ?? 500, numQueries));
     const sample = new Float32Array(chosen.length * this.dim);
-    chosen.forEach((q, i) => sample.set(queries.subarray(q * this.dim, (q + 1) * this.dim), i * this.dim));
+    chosen.forEach((q, i) => {
+      sample.set(queries.subarray(q * this.dim, (q + 1) * this.dim), i * this.dim);
+    });
 
     let started = performance.now();
     const ann = await this.search(sample, k, { ...options, exact: false });
