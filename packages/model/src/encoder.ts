@@ -217,7 +217,9 @@ export function validateEncoderConfig(config: EncoderConfig): void {
   positive("embeddingDim", config.embeddingDim);
   positive("outputDim", config.outputDim);
   if (!Array.isArray(config.hiddenDims)) problems.push(`hiddenDims must be an array, received ${String(config.hiddenDims)}`);
-  else config.hiddenDims.forEach((width, i) => positive(`hiddenDims[${i}]`, width));
+  else {
+    for (const [i, width] of config.hiddenDims.entries()) positive(`hiddenDims[${i}]`, width);
+  }
   if (config.pooling !== "mean" && config.pooling !== "sqrt") problems.push(`pooling must be "mean" or "sqrt", received ${String(config.pooling)}`);
   if (config.activation !== "relu" && config.activation !== "gelu") problems.push(`activation must be "relu" or "gelu", received ${String(config.activation)}`);
   if (config.embeddingInitStd !== undefined && !(config.embeddingInitStd > 0)) problems.push(`embeddingInitStd must be positive, received ${config.embeddingInitStd}`);

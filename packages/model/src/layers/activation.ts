@@ -15,10 +15,7 @@ const GELU_K = 0.044715;
 export function activationForward(kind: Activation, input: Float32Array): Float32Array {
   const output = new Float32Array(input.length);
   if (kind === "relu") {
-    for (let i = 0; i < input.length; i++) {
-      const x = input[i]!;
-      output[i] = x > 0 ? x : 0;
-    }
+    for (let i = 0; i < input.length; i++) output[i] = Math.max(input[i]!, 0);
     return output;
   }
   for (let i = 0; i < input.length; i++) {
