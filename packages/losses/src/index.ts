@@ -5,3 +5,5 @@ export { createMultiClassCircleLoss, createMultiClassCircleLoss64 } from "./circ
 export type { CircleBoundaryOptions, MultiClassCircleLossOptions } from "./circle.js";
 export { createBatchSampler } from "./batch-sampler.js";
 export type { BatchSampler, BatchSamplerOptions, SamplerJudgment } from "./batch-sampler.js";
+export { createInfoNceLoss, createInfoNceLoss64 } from "./info-nce.js";
+export type { InfoNceLossOptions } from "./info-nce.js";
