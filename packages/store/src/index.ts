@@ -1,1 +1,6 @@
-export {};
+export { LOCK_FILE } from "./directory-lock.js";
+export { StoreError } from "./errors.js";
+export { maskUrlPasswords } from "./mask-url.js";
+export * as schema from "./schema.js";
+export { openStore, Store } from "./store.js";
+export * from "./types.js";
