@@ -7,3 +7,5 @@ export * from "./layers/linear.js";
 export * from "./layers/sparse-gradient.js";
 export * from "./matmul/index.js";
 export * from "./onnx/index.js";
+export * from "./optim/index.js";
+export * from "./train.js";
