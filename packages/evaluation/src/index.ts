@@ -5,3 +5,7 @@ export * from "./gains.js";
 export * from "./qrels.js";
 export * from "./ranking-metrics.js";
 export * from "./rerank.js";
+export * from "./quantile.js";
+export * from "./separation.js";
+export * from "./significance.js";
+export * from "./thresholds.js";
