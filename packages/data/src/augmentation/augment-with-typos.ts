@@ -20,7 +20,7 @@ export interface AugmentWithTyposOptions {
   /**
    * "additive" keeps every clean query and adds misspelled copies with copied judgments. "replace"
    * rewrites the text of chosen queries in place and exists only for ablations, because the model
-   * then never sees those clean texts.
+   * then never trains on those clean texts.
    */
   mode: "additive" | "replace";
   /** Default: `createTypoGenerator()` with its default options. */
@@ -36,7 +36,7 @@ export interface AugmentWithTyposResult {
   addedQueryIds: string[];
   /**
    * Each misspelled query id to the id of its clean query. In "replace" mode a query keeps its id, so
-   * the map holds each replaced id to itself.
+   * the map sends each replaced id to itself.
    */
   mapping: Map<string, string>;
 }

@@ -18,7 +18,7 @@ interface KeyRow {
   offset: number;
 }
 
-/** US QWERTY, the letter rows only. The digit row is left out because its keys never become neighbours of interest. */
+/** US QWERTY, the letter rows only. The digit row is left out because only letters enter the maps. */
 const QWERTY_ROWS: readonly KeyRow[] = [
   { keys: "qwertyuiop[]", offset: 1.5 },
   { keys: "asdfghjkl;'", offset: 1.75 },
@@ -27,7 +27,7 @@ const QWERTY_ROWS: readonly KeyRow[] = [
 
 /**
  * Spanish (Spain) ISO layout. The key left of Z is "<", and "´" and "ç" follow "ñ" on the home row.
- * "`" and "+" stand for the two keys right of P.
+ * "`" and "+" are the two keys right of P.
  */
 const SPANISH_ROWS: readonly KeyRow[] = [
   { keys: "qwertyuiop`+", offset: 1.5 },

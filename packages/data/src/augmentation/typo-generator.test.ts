@@ -172,7 +172,7 @@ describe("perturb", () => {
 
   it("keeps surrounding white space", () => {
     const generator = onlyEdit("deletion");
-    expect(generator.perturb("  tv  ", new Rng(3))).toBe("  tv  ");
+    expect(generator.perturb("  hammer  ", new Rng(3))).toMatch(/^ {2}\S{5} {2}$/u);
   });
 });
 

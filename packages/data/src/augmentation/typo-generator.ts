@@ -11,7 +11,10 @@ export interface TypoGeneratorOptions {
   editWeights?: Partial<Record<WordEditKind, number>>;
   /** Relative weights of the edits applied to Han, kana and Hangul tokens. */
   cjkEditWeights?: Partial<Record<CjkEditKind, number>>;
-  /** Tokens with fewer code points are never edited, because a slip in "tv" or "led" changes the meaning. Default 4. */
+  /**
+   * Tokens with fewer code points get no edit of their own, because a slip in "tv" or "led" changes the
+   * meaning. The token before one can still merge with it, as in "lamptv". Default 4.
+   */
   minTokenLength?: number;
   /** The same threshold for CJK tokens, whose characters each carry more of the meaning. Default 2. */
   minCjkTokenLength?: number;
