@@ -9,3 +9,5 @@ export * from "./matmul/index.js";
 export * from "./onnx/index.js";
 export * from "./optim/index.js";
 export * from "./train.js";
+export * from "./checkpoint.js";
+export * from "./safetensors.js";
