@@ -9,3 +9,5 @@ export * from "./quantile.js";
 export * from "./separation.js";
 export * from "./significance.js";
 export * from "./thresholds.js";
+export * from "./render.js";
+export * from "./trec.js";
