@@ -121,7 +121,7 @@ function escapeRegExp(text: string): string {
 const COLOR_PATTERNS: readonly [string, RegExp][] = COLOR_WORDS.map((color) => {
   const escaped = escapeRegExp(color);
   const source = isCjkWord(color) ? escaped : `(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`;
-  return [color, new RegExp(source, "u")];
+  return [color, new RegExp(source, "gu")];
 });
 
 export function extractAttributes(text: string): ProductAttribute[] {
@@ -143,7 +143,8 @@ export function extractAttributes(text: string): ProductAttribute[] {
   }
 
   for (const [color, pattern] of COLOR_PATTERNS) {
-    if (pattern.test(remaining)) {
+    // `search` ignores the `lastIndex` that a global pattern keeps between `test` calls.
+    if (remaining.search(pattern) >= 0) {
       add("color", color);
       remaining = remaining.replace(pattern, " ");
     }
@@ -160,7 +161,7 @@ export function guessProductType(title: string, brand: string | undefined, langu
   // Attributes go first, because the "in" of "3/4 in x 10 ft" would otherwise read as a detail separator.
   let text = normalizeText(title);
   for (const { pattern } of ATTRIBUTE_PATTERNS) text = text.replace(pattern, " ");
-  for (const [, pattern] of COLOR_PATTERNS) text = text.replace(new RegExp(pattern.source, "gu"), " ");
+  for (const [, pattern] of COLOR_PATTERNS) text = text.replace(pattern, " ");
   if (brand !== undefined && brand.length > 0) {
     text = text.replace(new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(brand)}(?![\\p{L}\\p{N}])`, "gu"), " ");
   }
