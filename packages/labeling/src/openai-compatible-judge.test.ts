@@ -77,10 +77,10 @@ describe("OpenAiCompatibleJudge", () => {
   it("sends the request the guideline asks for", async () => {
     server = await startFakeChatServer(byQuery({}));
     await judgeFor(server).grade(pairsFor(["drill"]));
-    const body = server.requests[0]?.body;
-    expect(body?.temperature).toBe(0);
-    expect(body?.logprobs).toBe(true);
-    expect((body?.response_format as { type: string }).type).toBe("json_schema");
+    const body = server.requests[0]?.body ?? {};
+    expect(body.temperature).toBe(0);
+    expect(body.logprobs).toBe(true);
+    expect((body.response_format as { type: string }).type).toBe("json_schema");
     expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${API_KEY}`);
   });
 

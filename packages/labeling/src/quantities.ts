@@ -69,16 +69,17 @@ const UNITS: ReadonlyMap<string, { unit: string; factor: number }> = new Map(
 
 const UNIT_PATTERN = [...UNITS.keys()]
   .sort((a, b) => b.length - a.length)
-  .map((spelling) => spelling.replace(/[.*+?^${}()|[\]\\"']/gu, "\\$&"))
+  .map((spelling) => spelling.replace(/[.*+?^${}()|[\]\\]/gu, "\\$&"))
   .join("|");
 
 /**
- * A number (decimal "1.5", fraction "3/4", mixed "1-1/2" or "1 1/2") optionally followed by a unit.
+ * A number (mixed "1-1/2" or "1 1/2", fraction "3/4", decimal "1.5"; tried in that order so that the
+ * longest form wins) optionally followed by a unit.
  * A Latin unit must end at a word boundary so that "10 ft" matches but "10 fthing" does not; a
  * CJK unit needs no boundary.
  */
 const QUANTITY = new RegExp(
-  `(\\d+(?:\\.\\d+)?(?:[- ]\\d+/\\d+)?|\\d+/\\d+)\\s*(?:\\.|-)?\\s*(${UNIT_PATTERN})?(?![a-z])\\.?`,
+  `(?<![\\d./])(\\d+[- ]\\d+/\\d+|\\d+/\\d+|\\d+(?:\\.\\d+)?)\\s*(?:\\.|-)?\\s*(${UNIT_PATTERN})?(?![a-z])\\.?`,
   "gu",
 );
 
