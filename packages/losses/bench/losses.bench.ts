@@ -1,6 +1,6 @@
 /**
  * Times each batch loss (forward and backward, float32) and the batch sampler at training sizes.
- * Run with `pnpm --filter @mine-refine/losses bench`. Prints one line per case; the numbers depend
+ * Run with `pnpm --filter @mine-refine/losses bench`. Prints one line per case, and the numbers depend
  * on the machine and on what else it runs.
  */
 import { GRADE_IRRELEVANT, GRADE_MODERATE, GRADE_RELEVANT, type Grade, Rng } from "@mine-refine/core";

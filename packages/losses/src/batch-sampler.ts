@@ -29,7 +29,7 @@ export interface BatchSamplerOptions {
    * so a batch has at most queriesPerBatch × productsPerQuery products.
    */
   productsPerQuery: number;
-  /** Seed of every random choice; the same seed and judgments give the same batches. */
+  /** Seed of every random choice. The same seed and judgments give the same batches. */
   seed: number;
   /** Passes over the queries: a positive integer, or Infinity for an endless sampler. Default 1. */
   epochs?: number;
@@ -43,7 +43,7 @@ export interface BatchSampler extends Generator<TrainingBatch, void, undefined> 
   readonly queryCount: number;
 }
 
-/** Grades tried in turn when drawing a query's products, so that a query sees a mix of grades. */
+/** Grades tried in turn when drawing a query's products, so that each query draws a mix of grades. */
 const DRAW_ORDER: readonly Grade[] = [GRADE_RELEVANT, GRADE_MODERATE, GRADE_IRRELEVANT];
 
 interface QueryPool {

@@ -29,7 +29,7 @@ function cosineMatrix(input: BatchLossInput64): Float64Array {
 }
 
 /**
- * The original binary circle loss of one anchor, in the pair-wise form
+ * Computes the original binary circle loss of one anchor, in the pair-wise form
  * log(1 + Σ_n Σ_p exp(γ(α_n(s_n − Δ_n) − α_p(s_p − Δ_p)))), with O_p = 1 + m, O_n = −m,
  * Δ_p = 1 − m, Δ_n = m.
  */
@@ -46,7 +46,7 @@ function originalCircleLoss(positives: number[], negatives: number[], scale: num
 }
 
 /**
- * The multi-class loss in the pair-wise form, with α computed from `alphaCosines` instead of the
+ * Computes the multi-class loss in the pair-wise form, with α computed from `alphaCosines` instead of the
  * current cosines. Passing the cosines of a fixed point freezes α there.
  */
 function referenceLoss(input: BatchLossInput64, options: MultiClassCircleLossOptions, alphaCosines?: Float64Array): number {

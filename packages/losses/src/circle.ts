@@ -37,8 +37,8 @@
  *   `negativeOptimum` O_n, `positiveThreshold` Δ_p, `negativeThreshold` Δ_n overriding the values
  *   derived from the margin.
  *
- * NOTE: with the default thresholds every boundary uses the same targets, so the 2 vs 1 terms push
- * grade-1 cosines toward −m while the 1 vs 0 terms pull them toward 1 + m, and they settle where
+ * NOTE: with the default thresholds every boundary uses the same targets. The 2 vs 1 terms push
+ * grade-1 cosines toward −m while the 1 vs 0 terms pull them toward 1 + m, so they settle where
  * the two balance. Per-boundary optima give each grade its own band instead.
  *
  * Cost: the O(Q·P·D) cosine matrix and its backward pass dominate. The loss itself is O(Q·P) and
@@ -56,28 +56,28 @@ import type { BatchLoss, BatchLoss64 } from "./types.js";
 import { UNJUDGED } from "./types.js";
 
 export interface CircleBoundaryOptions {
-  /** Relaxation margin m of this boundary; default the loss's margin (times h − l when adaptive). */
+  /** Relaxation margin m of this boundary. Defaults to the loss's margin, times h − l when adaptive. */
   margin?: number;
-  /** Weight of this boundary's terms, ≥ 0; default 1. Weight 0 turns the boundary off. */
+  /** Weight of this boundary's terms, ≥ 0. Default 1. Weight 0 turns the boundary off. */
   weight?: number;
-  /** O_p, the cosine the grade-h products are pulled toward; default 1 + m. */
+  /** O_p, the cosine the grade-h products are pulled toward. Default 1 + m. */
   positiveOptimum?: number;
-  /** O_n, the cosine the grade-l products are pushed toward; default −m. */
+  /** O_n, the cosine the grade-l products are pushed toward. Default −m. */
   negativeOptimum?: number;
-  /** Δ_p, the decision threshold of the grade-h cosines; default 1 − m. */
+  /** Δ_p, the decision threshold of the grade-h cosines. Default 1 − m. */
   positiveThreshold?: number;
-  /** Δ_n, the decision threshold of the grade-l cosines; default m. */
+  /** Δ_n, the decision threshold of the grade-l cosines. Default m. */
   negativeThreshold?: number;
 }
 
 export interface MultiClassCircleLossOptions {
-  /** Scale γ; default 64. */
+  /** Scale γ. Default 64. */
   scale?: number;
-  /** Relaxation margin m; default 0.25. */
+  /** Relaxation margin m. Default 0.25. */
   margin?: number;
-  /** Use m·(h − l) as the margin of boundary (h, l); default false. */
+  /** Adaptive margins, where boundary (h, l) uses m·(h − l) in place of m. Default false. */
   adaptiveMargin?: boolean;
-  /** Treatment of UNJUDGED cells; default "irrelevant". */
+  /** Treatment of UNJUDGED cells. Default "irrelevant". */
   unjudgedAs?: "irrelevant" | "ignore";
   boundaries?: {
     relevantModerate?: CircleBoundaryOptions;
@@ -156,7 +156,7 @@ export function resolveCircleBoundaries(options: MultiClassCircleLossOptions = {
 function createCircleLossPair(options: MultiClassCircleLossOptions): BatchLossPair {
   const { scale, ignoreUnjudged, boundaries } = resolveCircleBoundaries(options);
   const activeBoundaries = boundaries.filter((boundary) => boundary.weight > 0);
-  // Grade a cell counts as, indexed by grade + 1 so that UNJUDGED (-1) maps to index 0; -1 skips it.
+  // Grade a cell counts as, indexed by grade + 1 so that UNJUDGED (-1) maps to index 0. A value of -1 skips the cell.
   const effectiveGrade = new Int8Array([ignoreUnjudged ? -1 : GRADE_IRRELEVANT, GRADE_IRRELEVANT, GRADE_MODERATE, GRADE_RELEVANT]);
   const gradeCounts = new Int32Array(3);
 

@@ -13,7 +13,7 @@ const U = UNJUDGED;
 
 describe("createInfoNceLoss", () => {
   it("matches the hand computation", () => {
-    // Cosines q0 → [1, 0, 0.6], q1 → [0, 1, 0.8]; τ = 0.5 doubles them.
+    // Cosines are q0 → [1, 0, 0.6] and q1 → [0, 1, 0.8], and τ = 0.5 doubles them.
     const input: BatchLossInput64 = {
       queries: new Float64Array([1, 0, 0, 1]),
       products: new Float64Array([1, 0, 0, 1, 0.6, 0.8]),
@@ -22,7 +22,7 @@ describe("createInfoNceLoss", () => {
       dim: 2,
       grades: new Int8Array([R, I, M, U, R, R]),
     };
-    // q0 has one positive (p0); q1 has two (p1, p2), each contrasted with p0 only.
+    // q0 has one positive (p0). q1 has two (p1, p2), each contrasted with p0 only.
     const q0p0 = Math.log(Math.exp(2) + Math.exp(0) + Math.exp(1.2)) - 2;
     const q1p1 = Math.log(Math.exp(2) + Math.exp(0)) - 2;
     const q1p2 = Math.log(Math.exp(1.6) + Math.exp(0)) - 1.6;

@@ -28,7 +28,7 @@ import { OptionChecker } from "./options.js";
 import type { BatchLoss, BatchLoss64 } from "./types.js";
 
 export interface InfoNceLossOptions {
-  /** Softmax temperature τ; default 0.05. */
+  /** Softmax temperature τ. Default 0.05. */
   temperature?: number;
 }
 

@@ -1,11 +1,11 @@
 /**
  * The [Q, P] cosine matrix of a batch and its backward pass, in plain loops.
  *
- * Shapes: Q = queries, P = products, D = embedding dimension; matrices are row-major.
+ * Shapes: Q = queries, P = products, D = embedding dimension. Matrices are row-major.
  * Cost: the forward pass is Q·P·D multiply-adds and the backward pass 2·Q·P·D. At Q = 256,
  * P = 2,048, D = 512 that is about 0.27 G forward and 0.54 G backward, so the matrix products take
  * far longer than the O(Q·P) loss terms on top of them. Run `pnpm --filter @mine-refine/losses bench`
- * for the time on your machine; BENCHMARKS.md records one run. Sums run in float64 whatever the
+ * for the time on your machine, and BENCHMARKS.md records one run. Sums run in float64 whatever the
  * input precision.
  */
 import type { FloatMatrix } from "./types.js";

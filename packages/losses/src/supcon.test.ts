@@ -11,7 +11,7 @@ const I = GRADE_IRRELEVANT;
 const U = UNJUDGED;
 
 /**
- * q0 = (1, 0), q1 = (0, 1); p0 = (1, 0), p1 = (0, 1), p2 = (0.6, 0.8).
+ * Queries q0 = (1, 0), q1 = (0, 1) and products p0 = (1, 0), p1 = (0, 1), p2 = (0.6, 0.8).
  * Cosines: q0 → [1, 0, 0.6], q1 → [0, 1, 0.8]. Grades: q0 → [2, 0, 1], q1 → [unjudged, 2, 2].
  */
 function handBatch(): BatchLossInput64 {
@@ -111,7 +111,7 @@ describe("createSupConLoss masks", () => {
   });
 
   it("ignored product leaves loss and gradient", () => {
-    // One anchor; p2 is its only moderate product and nobody else sees it.
+    // A single anchor, so p2, its only moderate product, appears in no other softmax.
     const full = randomBatch(9, 4, [[R, I, M, U]]);
     const loss = createSupConLoss64({ moderateAs: "ignore" });
     const result = loss(full);
@@ -173,7 +173,7 @@ describe("createSupConLoss gradient", () => {
       it(`matches finite differences, ${name}, τ ${temperature}`, () => {
         const input = randomBatch(21, 5, gradeRows);
         const check = checkBatchLossGradient(createSupConLoss64({ ...options, temperature }), input);
-        // Central differences with h = 1e-6 in float64 are good to about 1e-8 here; the gradients
+        // Central differences with h = 1e-6 in float64 are good to about 1e-8 here, and the gradients
         // are of order 1 to 20.
         expect(check.queries.maxAbsoluteError).toBeLessThan(1e-6);
         expect(check.products.maxAbsoluteError).toBeLessThan(1e-6);

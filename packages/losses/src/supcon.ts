@@ -18,7 +18,7 @@
  * Khosla et al.
  *
  * Inputs: queries [Q, D] and products [P, D], L2-normalised, and grades [Q, P]. The gradient is
- * taken with respect to the normalised embeddings; the caller back-propagates through its own
+ * taken with respect to the normalised embeddings, and the caller back-propagates through its own
  * normalisation.
  *
  * Requirements on the batch: grades must hold every known judgment of each batch query for every
@@ -29,7 +29,7 @@
  *
  * Hyperparameters:
  * - `temperature` τ (default 0.05): divides the cosines. A smaller τ sharpens the softmax and
- *   concentrates the gradient on the hardest negatives; a larger one spreads it.
+ *   concentrates the gradient on the hardest negatives, while a larger one spreads it.
  * - `moderateAs` (default "positive") and `moderateWeight` (default 0.5, in (0, 1]): how grade-1
  *   products count. A weight below 1 pulls substitutes and complements toward the query less
  *   strongly than exact matches.
@@ -55,13 +55,13 @@ import { UNJUDGED } from "./types.js";
 export type ModerateRole = "positive" | "ignore" | "negative";
 
 export interface SupConLossOptions {
-  /** Softmax temperature τ; default 0.05. */
+  /** Softmax temperature τ. Default 0.05. */
   temperature?: number;
-  /** Role of grade-1 products; default "positive". */
+  /** Role of grade-1 products. Default "positive". */
   moderateAs?: ModerateRole;
-  /** Positive weight of a grade-1 product when `moderateAs` is "positive", in (0, 1]; default 0.5. */
+  /** Positive weight of a grade-1 product when `moderateAs` is "positive", in (0, 1]. Default 0.5. */
   moderateWeight?: number;
-  /** Also use products as anchors over the queries, and average both directions; default false. */
+  /** Also use products as anchors over the queries, and average both directions. Default false. */
   symmetric?: boolean;
 }
 
@@ -96,7 +96,13 @@ function createSupConLossPair(options: SupConLossOptions): BatchLossPair {
   const weightByGrade = new Float64Array(4);
   weightByGrade[UNJUDGED + 1] = 0;
   weightByGrade[GRADE_IRRELEVANT + 1] = 0;
-  weightByGrade[GRADE_MODERATE + 1] = moderateAs === "positive" ? moderateWeight : moderateAs === "ignore" ? IGNORED : 0;
+  if (moderateAs === "positive") {
+    weightByGrade[GRADE_MODERATE + 1] = moderateWeight;
+  } else if (moderateAs === "ignore") {
+    weightByGrade[GRADE_MODERATE + 1] = IGNORED;
+  } else {
+    weightByGrade[GRADE_MODERATE + 1] = 0;
+  }
   weightByGrade[GRADE_RELEVANT + 1] = 1;
   const inverseTemperature = 1 / temperature;
 

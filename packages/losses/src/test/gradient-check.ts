@@ -5,9 +5,9 @@
 import type { BatchLoss64, BatchLossInput64 } from "../types.js";
 
 export interface GradientCheckOptions {
-  /** Finite-difference step h; default 1e-6, which suits float64 functions of order-one inputs. */
+  /** Finite-difference step h. Default 1e-6, which suits float64 functions of order-one inputs. */
   step?: number;
-  /** Indices of `point` to check; default all of them. */
+  /** Indices of `point` to check. Defaults to all of them. */
   indices?: readonly number[];
 }
 
