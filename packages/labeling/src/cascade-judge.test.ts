@@ -4,6 +4,7 @@ import { CascadeJudge } from "./cascade-judge.js";
 import { GUIDELINE_VERSION } from "./guideline.js";
 import type { Judge, JudgePair, JudgeResult } from "./judge.js";
 import { makePair } from "./test/pairs.js";
+import { outcomeOf } from "./test/outcome.js";
 
 /** A judge that returns scripted results by query id and records which pairs it saw. */
 class ScriptedJudge implements Judge {
@@ -50,7 +51,8 @@ describe("CascadeJudge", () => {
     const cheap = new ScriptedJudge("cheap", { unsure: { grade: GRADE_MODERATE, confidence: 0.1 } });
     const strong = new ScriptedJudge("strong", { unsure: "error" });
     const [result] = await new CascadeJudge(cheap, strong, { minConfidence: 0.5 }).grade([pairs[1] as JudgePair]);
-    expect(result && "error" in result ? result.judgeId : "graded").toBe("strong");
+    expect(outcomeOf(result)).toBe("scripted_error");
+    expect(result?.judgeId).toBe("strong");
   });
 
   it("rejects a threshold above 1", () => {

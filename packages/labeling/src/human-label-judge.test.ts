@@ -2,6 +2,7 @@ import { GRADE_MODERATE } from "@mine-refine/core";
 import { describe, expect, it } from "vitest";
 import { HumanLabelJudge } from "./human-label-judge.js";
 import { makePair } from "./test/pairs.js";
+import { outcomeOf } from "./test/outcome.js";
 
 describe("HumanLabelJudge", () => {
   const judge = new HumanLabelJudge([{ queryId: "q1", productId: "p1", grade: GRADE_MODERATE, rawLabel: "S" }]);
@@ -13,6 +14,6 @@ describe("HumanLabelJudge", () => {
 
   it("marks a missing pair not_judged", async () => {
     const [result] = await judge.grade([makePair("q1", "drill", "p2", "Saw")]);
-    expect(result && "error" in result ? result.error.code : "graded").toBe("not_judged");
+    expect(outcomeOf(result)).toBe("not_judged");
   });
 });

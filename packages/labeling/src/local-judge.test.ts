@@ -8,13 +8,14 @@ import { pairKey } from "./judge.js";
 import { LocalJudge } from "./local-judge.js";
 import { COSINE_FEATURE_NAME } from "./pair-features.js";
 import { syntheticPairs } from "./test/synthetic-pairs.js";
+import { confidenceOf } from "./test/outcome.js";
 
 const trainPairs = syntheticPairs(120, 1);
 const testPairs = syntheticPairs(60, 2);
 const truth = new Map<string, Grade>(testPairs.map((pair) => [pairKey(pair.queryId, pair.productId), pair.grade]));
 const judge = LocalJudge.train(trainPairs, { seed: 3 });
 
-/** A stand-in two-tower scorer: cosine of character-count vectors over a–z. */
+/** Scores a pair like a two-tower model would, as the cosine of the a–z letter counts of query and title. */
 function letterCosine(query: string, product: Product): number {
   const count = (text: string): number[] => {
     const counts = new Array<number>(26).fill(0);
@@ -51,7 +52,7 @@ describe("LocalJudge", () => {
   it("confidence is the chosen grade's probability", async () => {
     const [result] = await judge.grade(testPairs.slice(0, 6));
     const probabilities = judge.predict(testPairs.slice(0, 6)).subarray(0, 3);
-    expect(result && "grade" in result ? result.confidence : Number.NaN).toBe(Math.max(...probabilities));
+    expect(confidenceOf(result)).toBe(Math.max(...probabilities));
   });
 
   it("training repeats for a seed", () => {

@@ -8,6 +8,7 @@ import { JsonlJudgeCache, MemoryJudgeCache } from "./judge-cache.js";
 import { OpenAiCompatibleJudge, type OpenAiCompatibleJudgeOptions } from "./openai-compatible-judge.js";
 import { completion, type FakeChatServer, type ReplyHandler, startFakeChatServer } from "./test/chat-server.js";
 import { makePair } from "./test/pairs.js";
+import { confidenceOf, outcomeOf } from "./test/outcome.js";
 
 const API_KEY_ENV = "MINE_REFINE_TEST_JUDGE_KEY";
 const API_KEY = "sk-test-7f3a9c1e5b2d4a6f";
@@ -65,13 +66,13 @@ describe("OpenAiCompatibleJudge", () => {
     server = await startFakeChatServer(byQuery({ drill: () => ({ status: 200, body: completion('{"grade":1,"reason":"other brand"}', { gradeProbability: 0.75 }) }) }));
     const [result] = await judgeFor(server).grade(pairsFor(["drill"]));
     expect(result).toMatchObject({ queryId: "q0", productId: "p0", grade: GRADE_MODERATE, reason: "other brand", judgeId: "openai-compatible:fake-judge" });
-    expect(result && isJudgeGrade(result) ? result.confidence : Number.NaN).toBeCloseTo(0.75, 12);
+    expect(confidenceOf(result)).toBeCloseTo(0.75, 12);
   });
 
   it("uses default confidence without logprobs", async () => {
     server = await startFakeChatServer(byQuery({ drill: () => ({ status: 200, body: completion('{"grade":2}') }) }));
     const [result] = await judgeFor(server, { confidenceWithoutLogprobs: 0.6 }).grade(pairsFor(["drill"]));
-    expect(result && isJudgeGrade(result) ? result.confidence : Number.NaN).toBe(0.6);
+    expect(confidenceOf(result)).toBe(0.6);
   });
 
   it("sends the request the guideline asks for", async () => {
@@ -90,7 +91,7 @@ describe("OpenAiCompatibleJudge", () => {
     );
     const judge = judgeFor(server);
     const [result] = await judge.grade(pairsFor(["drill"]));
-    expect(result && isJudgeGrade(result)).toBe(true);
+    expect(outcomeOf(result)).toBe("graded");
     expect(sleeps).toEqual([1000]);
     expect(judge.usage().retries).toBe(1);
   });
@@ -108,7 +109,7 @@ describe("OpenAiCompatibleJudge", () => {
   it("retries 500 with jittered backoff", async () => {
     server = await startFakeChatServer(byQuery({ drill: (attempt) => (attempt <= 2 ? { status: 500, body: "boom" } : { status: 200, body: completion('{"grade":2}') }) }));
     const [result] = await judgeFor(server).grade(pairsFor(["drill"]));
-    expect(result && isJudgeGrade(result)).toBe(true);
+    expect(outcomeOf(result)).toBe("graded");
     // Full jitter with random() = 0.5: half of 100 ms, then half of 200 ms.
     expect(sleeps).toEqual([50, 100]);
   });
@@ -116,28 +117,28 @@ describe("OpenAiCompatibleJudge", () => {
   it("gives up after maxRetries", async () => {
     server = await startFakeChatServer(byQuery({ drill: () => ({ status: 503, body: "down" }) }));
     const [result] = await judgeFor(server, { maxRetries: 2 }).grade(pairsFor(["drill"]));
-    expect(result && "error" in result ? result.error.code : "graded").toBe("server_error");
+    expect(outcomeOf(result)).toBe("server_error");
     expect(server.requests.length).toBe(3);
   });
 
   it("rejects a Retry-After above the limit", async () => {
     server = await startFakeChatServer(byQuery({ drill: () => ({ status: 429, headers: { "retry-after": "600" }, body: {} }) }));
     const [result] = await judgeFor(server, { maxRetryAfterMs: 10_000 }).grade(pairsFor(["drill"]));
-    expect(result && "error" in result ? result.error.code : "graded").toBe("rate_limited");
+    expect(outcomeOf(result)).toBe("rate_limited");
     expect(sleeps).toEqual([]);
   });
 
   it("times out a hung request and retries", async () => {
     server = await startFakeChatServer(byQuery({ drill: (attempt) => (attempt === 1 ? "hang" : { status: 200, body: completion('{"grade":2}') }) }));
     const [result] = await judgeFor(server, { timeoutMs: 150 }).grade(pairsFor(["drill"]));
-    expect(result && isJudgeGrade(result)).toBe(true);
+    expect(outcomeOf(result)).toBe("graded");
     expect(server.requests.length).toBe(2);
   });
 
   it("reports timeout when every attempt hangs", async () => {
     server = await startFakeChatServer(byQuery({ drill: () => "hang" }));
     const [result] = await judgeFor(server, { timeoutMs: 100, maxRetries: 1 }).grade(pairsFor(["drill"]));
-    expect(result && "error" in result ? result.error.code : "graded").toBe("timeout");
+    expect(outcomeOf(result)).toBe("timeout");
   });
 
   it("turns malformed replies into error codes", async () => {
@@ -150,7 +151,7 @@ describe("OpenAiCompatibleJudge", () => {
       }),
     );
     const results = await judgeFor(server).grade(pairsFor(["bad json", "grade three", "no choices", "extra field"]));
-    expect(results.map((result) => ("error" in result ? result.error.code : "graded"))).toEqual(["invalid_json", "invalid_grade", "no_choices", "invalid_output"]);
+    expect(results.map(outcomeOf)).toEqual(["invalid_json", "invalid_grade", "no_choices", "invalid_output"]);
     // A malformed 200 reply is final: no pair is requested twice.
     expect(server.requests.length).toBe(4);
   });
@@ -236,7 +237,7 @@ describe("OpenAiCompatibleJudge", () => {
     });
     const results = await judgeFor(server).grade(pairsFor(["denied", "limited"]));
 
-    expect(results[0] && "error" in results[0] ? results[0].error.code : "graded").toBe("http_error");
+    expect(outcomeOf(results[0])).toBe("http_error");
     expect(JSON.stringify(results[0])).toContain("[redacted]");
     expect(JSON.stringify(results)).not.toContain(API_KEY);
     expect(logs.length).toBeGreaterThan(0);
@@ -253,7 +254,7 @@ describe("OpenAiCompatibleJudge", () => {
     // Port 9 (discard) on loopback is closed here, so the connection is refused at once.
     const judge = new OpenAiCompatibleJudge({ baseUrl: "http://127.0.0.1:9/v1", model: "m", maxRetries: 1, sleep: async () => {} });
     const [result] = await judge.grade(pairsFor(["drill"]));
-    expect(result && "error" in result ? result.error.code : "graded").toBe("network_error");
+    expect(outcomeOf(result)).toBe("network_error");
   });
 
   it("stops on caller abort", async () => {

@@ -27,19 +27,19 @@ describe("quantitiesAgree", () => {
   it("matches across units", () => {
     const [feet] = extractQuantities("1 ft");
     const [inches] = extractQuantities("12 in");
-    expect(feet && inches && quantitiesAgree(feet, inches)).toBe(true);
+    expect(quantitiesAgree(feet!, inches!)).toBe(true);
   });
 
   it("rejects another value", () => {
     const [a] = extractQuantities("10 ft");
     const [b] = extractQuantities("25 ft");
-    expect(a && b && quantitiesAgree(a, b)).toBe(false);
+    expect(quantitiesAgree(a!, b!)).toBe(false);
   });
 
   it("rejects another dimension", () => {
     const [a] = extractQuantities("10 ft");
     const [b] = extractQuantities("10 gal");
-    expect(a && b && quantitiesAgree(a, b)).toBe(false);
+    expect(quantitiesAgree(a!, b!)).toBe(false);
   });
 });
 
