@@ -3,8 +3,9 @@ import { type Dataset, InputError, type InputLocation, type Judgment, type Logge
 /**
  * What an adapter does when the input contradicts itself: one product id with two titles, or one
  * (query, product) pair with two different labels. "error" raises an `InputError`. "keep-first"
- * keeps the first row, drops the later one and logs a warning; the Kaggle Home Depot file needs it,
- * because it has 15 products with two titles and 5 pairs whose query texts differ only in spaces.
+ * keeps the first row, drops the later one and logs a warning. The Kaggle Home Depot train file
+ * needs "keep-first": it has 15 products with two titles and 5 pairs whose query texts differ only
+ * in white space but whose ratings differ.
  */
 export type ConflictPolicy = "error" | "keep-first";
 
@@ -35,7 +36,7 @@ export class DatasetBuilder {
     private readonly logger: Logger = silentLogger,
   ) {}
 
-  /** Adds a product unless one with the same id exists; a different title is a conflict. */
+  /** Adds a product unless one with the same id exists. A second title for an id is a conflict. */
   addProduct(product: Product, location: InputLocation): void {
     const seen = this.productRows.get(product.id);
     if (seen === undefined) {
@@ -55,14 +56,14 @@ export class DatasetBuilder {
     return this.products.has(id);
   }
 
-  /** Adds a query unless its id exists; the first text and locale seen for an id are kept. */
+  /** Adds a query unless its id exists, so the first text and locale seen for an id are kept. */
   addQuery(query: Query): void {
     if (!this.queries.has(query.id)) this.queries.set(query.id, query);
   }
 
   /**
-   * Adds a judgment. A repeat of a pair with the same raw label is dropped silently; with a different
-   * raw label it is a conflict.
+   * Adds a judgment. A repeat of a pair with the same raw label is dropped and counted in a debug log.
+   * A repeat with a different raw label is a conflict.
    */
   addJudgment(judgment: Judgment, location: InputLocation): void {
     const key = `${judgment.queryId}\u0000${judgment.productId}`;

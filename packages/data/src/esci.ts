@@ -27,11 +27,11 @@ export interface EsciOptions {
   locale?: string;
   /** Keeps only examples of this ESCI split. Default: both. */
   split?: "train" | "test";
-  /** Keeps only examples flagged `small_version` (the reduced Task 1 set). Default false. */
+  /** Keeps only examples whose `small_version` flag is 1. Default false. */
   smallVersion?: boolean;
   /** Grade of each label. Default E→relevant, S→moderate, C→moderate, I→irrelevant. */
   mapping?: Record<EsciLabel, Grade>;
-  /** Default "error"; see `ConflictPolicy`. */
+  /** Default "error". See `ConflictPolicy`. */
   onConflict?: ConflictPolicy;
   logger?: Logger;
 }
@@ -84,14 +84,14 @@ export async function loadEsci(options: EsciOptions): Promise<Dataset> {
 
   const file = options.examplesPath;
   const examples = await readParquetRows(await readInputBytes(file, "examplesPath"), EXAMPLE_COLUMNS, file, "Expected the ESCI examples schema");
-  let kept = 0;
+  let keptExamples = 0;
   examples.forEach((example, index) => {
     const row = index + 1;
     const locale = requiredText(example.product_locale, { file, row, column: "product_locale" });
     if (options.locale !== undefined && locale !== options.locale) return;
     if (options.split !== undefined && example.split !== options.split) return;
     if (options.smallVersion === true && Number(example.small_version) !== 1) return;
-    kept += 1;
+    keptExamples += 1;
 
     const rawLabel = requiredText(example.esci_label, { file, row, column: "esci_label" });
     const grade = mapping[rawLabel as EsciLabel];
@@ -114,7 +114,7 @@ export async function loadEsci(options: EsciOptions): Promise<Dataset> {
   });
 
   const dataset = builder.build(file, "No example row matched the locale, split and smallVersion options; check them against the file");
-  logger.log("info", "Loaded the ESCI data set", { file, examplesKept: kept, products: dataset.products.length, queries: dataset.queries.length, judgments: dataset.judgments.length });
+  logger.log("info", "Loaded the ESCI data set", { file, examplesKept: keptExamples, products: dataset.products.length, queries: dataset.queries.length, judgments: dataset.judgments.length });
   return dataset;
 }
 
@@ -169,7 +169,7 @@ function parseProductLines(text: string, file: string): EsciProductRecord[] {
   return records;
 }
 
-/** Maps a record to a product; null or empty text fields are left out of `fields`. */
+/** Maps a record to a product. Null or empty text fields are left out of `fields`. */
 function toProduct(id: string, title: string, record: EsciProductRecord, locale: string | undefined): Product {
   const fields: Record<string, string> = {};
   const optional: Array<[string, unknown]> = [

@@ -25,7 +25,7 @@ export interface GenericOptions {
   productFields?: string[];
   /** Grade of each string label, such as `{ E: 2, S: 1, C: 1, I: 0 }`. Without it a grade must be 0, 1 or 2. */
   gradeMapping?: Record<string, Grade>;
-  /** Default "error"; see `ConflictPolicy`. */
+  /** Default "error". See `ConflictPolicy`. */
   onConflict?: ConflictPolicy;
   logger?: Logger;
 }
@@ -85,7 +85,7 @@ export async function loadGeneric(options: GenericOptions): Promise<Dataset> {
 
   if (lower.endsWith(".csv")) {
     const table = parseCsvTable(text, file);
-    // Both calls only check that the columns exist; cells are then looked up by name.
+    // Both calls only check that the columns exist, because cells are then looked up by name.
     const hint = "Name the column with the option columns, or rename it in the file";
     findColumns(table.header, { query: columns.query, productId: columns.productId, title: columns.title, grade: columns.grade }, file, hint);
     findColumns(table.header, Object.fromEntries(productFields.map((field) => [field, field])), file, "Remove it from productFields or add the column");

@@ -63,6 +63,8 @@ export async function loadHomeDepot(options: HomeDepotOptions): Promise<Dataset>
     bytes = member.bytes;
     decodedFile = `${file} (member ${member.name})`;
   }
+  // NOTE: some Kaggle titles carry mojibake from the original export, such as "30å¡" where "30°"
+  // was meant. The loader keeps the text as written and does not try to repair it.
   const table = parseCsvTable(decodeText(bytes, options.encoding ?? "latin1", decodedFile), file);
   const column = findColumns(table.header, COLUMNS, file, "Expected the columns of the Kaggle train.csv: id, product_uid, product_title, search_term, relevance");
 

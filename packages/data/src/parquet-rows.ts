@@ -8,8 +8,8 @@ export type ParquetRow = Record<string, unknown>;
 /**
  * Reads the named columns of a parquet file into row objects in file order, raising
  * `missing_column` (with the columns found) or `invalid_parquet`.
- * NOTE: the whole file and every selected row are held in memory; the full ESCI product file
- * (about 1.8 million rows) needs a few gigabytes this way.
+ * NOTE: the whole file and every selected row are held in memory at once. Loading the full ESCI
+ * products file this way is untested and may need several times the file size in memory.
  */
 export async function readParquetRows(bytes: Uint8Array, columns: readonly string[], file: string, hint: string): Promise<ParquetRow[]> {
   const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;

@@ -3,12 +3,15 @@ import { InputError, InternalError } from "@mine-refine/core";
 import { unzipSync } from "fflate";
 import { decompress as decompressZstd } from "fzstd";
 
-/** Text encodings the adapters accept. Latin-1 decoding never fails, so only UTF-8 can detect a wrong encoding. */
+/**
+ * Text encodings the adapters accept. "latin1" uses the WHATWG decoder, which reads that label as
+ * windows-1252 and maps every byte to a character, so only "utf-8" can detect a wrong encoding.
+ */
 export type TextEncodingName = "latin1" | "utf-8";
 
 /**
  * Reads a whole input file. `optionName` is the option that set the path, so the error for a
- * missing file can say what to change.
+ * missing file names the option to change.
  */
 export async function readInputBytes(path: string, optionName: string): Promise<Uint8Array> {
   try {
@@ -42,11 +45,11 @@ export function decodeText(bytes: Uint8Array, encoding: TextEncodingName, file: 
   } catch (error) {
     const offset = findInvalidUtf8Offset(bytes);
     if (offset < 0) throw new InternalError(`TextDecoder rejected ${file} as UTF-8, but no ill-formed sequence was found`);
-    const shown = [...bytes.subarray(offset, offset + 4)].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`).join(" ");
+    const invalidBytes = [...bytes.subarray(offset, offset + 4)].map((byte) => `0x${byte.toString(16).padStart(2, "0")}`).join(" ");
     throw new InputError(
       "invalid_encoding",
       { file },
-      `the file is not valid UTF-8 (the first invalid sequence starts at byte offset ${offset}: ${shown})`,
+      `the file is not valid UTF-8 (the first invalid sequence starts at byte offset ${offset}: ${invalidBytes})`,
       'If the file is ISO-8859-1 (Latin-1), as the Kaggle Home Depot files are, pass encoding: "latin1"; otherwise convert it to UTF-8',
       { cause: error },
     );
@@ -115,8 +118,8 @@ export function unzipCsvMember(bytes: Uint8Array, file: string, memberName?: str
   const [only] = names;
   if (names.length === 1 && only !== undefined) return { name: only, bytes: members[only]! };
   if (names.length === 0) {
-    const wanted = memberName === undefined ? "a .csv member" : `the member "${memberName}"`;
-    throw new InputError("missing_member", { file }, `the zip archive contains no ${wanted}`, "Pass the path of the CSV file itself or of the original Kaggle archive");
+    const expectedMember = memberName === undefined ? ".csv member" : `member "${memberName}"`;
+    throw new InputError("missing_member", { file }, `the zip archive contains no ${expectedMember}`, "Pass the path of the CSV file itself or of the original Kaggle archive");
   }
   throw new InputError("ambiguous_member", { file }, `the zip archive contains several CSV members (${names.join(", ")})`, "Extract the wanted CSV file and pass its path");
 }

@@ -1,7 +1,7 @@
 import { ConfigError, type ConfigIssue, type Dataset, MineRefineError, murmur3, type QuerySplit } from "@mine-refine/core";
 
 export interface SplitOptions {
-  /** Seed of the assignment; the same seed and query ids give the same split. */
+  /** Seed of the assignment. The same seed and query ids give the same split. */
   seed: number;
   /** Share of judged queries in the dev split, in [0, 1). */
   devFraction: number;
@@ -22,17 +22,23 @@ export function splitQueries(dataset: Dataset, options: SplitOptions): QuerySpli
   const seed = options.seed >>> 0;
   const ordered = [...judged]
     .map((id) => ({ id, key: murmur3(id, seed) }))
-    .sort((a, b) => a.key - b.key || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort((a, b) => a.key - b.key || compareStrings(a.id, b.id))
     .map((entry) => entry.id);
 
   const testCount = Math.round(ordered.length * options.testFraction);
   const devCount = Math.round(ordered.length * options.devFraction);
-  const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return {
-    test: ordered.slice(0, testCount).sort(byId),
-    dev: ordered.slice(testCount, testCount + devCount).sort(byId),
-    train: ordered.slice(testCount + devCount).sort(byId),
+    test: ordered.slice(0, testCount).sort(compareStrings),
+    dev: ordered.slice(testCount, testCount + devCount).sort(compareStrings),
+    train: ordered.slice(testCount + devCount).sort(compareStrings),
   };
+}
+
+/** Orders by UTF-16 code units, independent of the locale, so splits are the same on every machine. */
+function compareStrings(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 function validateSplitOptions(options: SplitOptions): void {
@@ -57,9 +63,9 @@ function validateSplitOptions(options: SplitOptions): void {
  * `unknown_query`, which usually means the split was made from another dataset.
  */
 export function subsetDataset(dataset: Dataset, queryIds: Iterable<string>): Dataset {
-  const wanted = new Set(queryIds);
+  const selected = new Set(queryIds);
   const known = new Set(dataset.queries.map((query) => query.id));
-  for (const id of wanted) {
+  for (const id of selected) {
     if (!known.has(id)) {
       throw new MineRefineError("unknown_query", `The query id "${id}" is not in the dataset "${dataset.name}". Make the split from the same dataset, loaded with the same options.`);
     }
@@ -67,7 +73,7 @@ export function subsetDataset(dataset: Dataset, queryIds: Iterable<string>): Dat
   return {
     name: dataset.name,
     products: dataset.products,
-    queries: dataset.queries.filter((query) => wanted.has(query.id)),
-    judgments: dataset.judgments.filter((judgment) => wanted.has(judgment.queryId)),
+    queries: dataset.queries.filter((query) => selected.has(query.id)),
+    judgments: dataset.judgments.filter((judgment) => selected.has(judgment.queryId)),
   };
 }

@@ -13,11 +13,11 @@ export interface DatasetStats extends DatasetCounts {
   /** Queries with at least one judgment. */
   judgedQueries: number;
   /**
-   * Counts per locale; the key "unknown" collects items without a locale. A judgment counts under its
-   * query's locale.
+   * Counts per locale. The key "unknown" collects items without a locale, and a judgment counts under
+   * its query's locale.
    */
   byLocale: Record<string, DatasetCounts>;
-  /** Counts per split when a split was given; `products` is the whole catalog in each. */
+  /** Counts per split when a split was given. `products` is the whole catalog in each. */
   bySplit?: Record<SplitName, DatasetCounts>;
 }
 

@@ -17,7 +17,7 @@ import { ATTRIBUTE_KINDS, type AttributeKind, type AttributeValue, DEMO_LOCALES,
 export interface DemoCatalogOptions {
   /** Seed of every random choice. Default 1. */
   seed?: number;
-  /** Number of products, spread evenly over locales and types. Default 3000. */
+  /** Number of products, spread evenly over locales and types, from 45 to 90,000. Default 3000. */
   products?: number;
   /** Queries generated for each of "en", "es" and "ja". Default 500. */
   queriesPerLocale?: number;
@@ -32,7 +32,7 @@ interface DemoItem {
   attributes: Partial<Record<AttributeKind, AttributeValue>>;
 }
 
-/** What a query asks for: a type, and optionally a brand and some attribute values. */
+/** What a query requests: a type, and optionally a brand and some attribute values. */
 interface QuerySpec {
   type: ProductType;
   brand?: string;
@@ -46,14 +46,16 @@ const ATTRIBUTE_COUNT_CHOICES = [0, 1, 1, 2, 2, 3];
 /** Judgments per query are drawn uniformly from this inclusive range. */
 const MIN_JUDGMENTS_PER_QUERY = 10;
 const MAX_JUDGMENTS_PER_QUERY = 15;
-/** Attempts per wanted query before giving up; repeats of a normalised text are discarded. */
+/** Model numbers stay distinct up to this many products (see `modelNumber`). */
+const MAX_PRODUCTS = 90_000;
+/** Attempts per requested query before giving up, because repeats of a normalised text are discarded. */
 const ATTEMPTS_PER_QUERY = 20;
 
 /**
  * Generates a small multilingual home-improvement catalog with graded queries, for demos and tests
  * that must run without downloaded data. Products cover 15 types (drills, drill bits, screws, paint,
  * rollers, brushes, bulbs, lamps, hoses, nozzles, faucets, supply lines, bulb planters, power strips,
- * gloves) in English, Spanish and Japanese. Each query asks for a type, sometimes with a brand and
+ * gloves) in English, Spanish and Japanese. Each query requests a type, sometimes with a brand and
  * attributes, and judges 10 to 15 products of its locale with ESCI labels:
  * E (grade 2) same type with every stated brand and attribute, S (grade 1) same type with a stated
  * value different, C (grade 1) an accessory type, I (grade 0) an unrelated type, preferring types whose
@@ -75,8 +77,8 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): Dataset {
   const judgments: Judgment[] = [];
   const seenTexts = new Set<string>();
   for (const locale of DEMO_LOCALES) {
-    let made = 0;
-    for (let attempt = 0; attempt < queriesPerLocale * ATTEMPTS_PER_QUERY && made < queriesPerLocale; attempt++) {
+    let createdQueries = 0;
+    for (let attempt = 0; attempt < queriesPerLocale * ATTEMPTS_PER_QUERY && createdQueries < queriesPerLocale; attempt++) {
       const type = queryRng.pick(PRODUCT_TYPES);
       const sameType = pools.get(locale)?.get(type.key) ?? [];
       if (sameType.length === 0) continue;
@@ -89,7 +91,7 @@ export function generateDemoCatalog(options: DemoCatalogOptions = {}): Dataset {
       const query: Query = { id: `demo:${stableId64(normalized)}`, text, locale };
       queries.push(query);
       judgments.push(...judgeQuery(queryRng, query.id, spec, pools.get(locale)!));
-      made += 1;
+      createdQueries += 1;
     }
   }
 
@@ -109,16 +111,27 @@ function generateItems(rng: Rng, count: number): DemoItem[] {
       if (values !== undefined) attributes[kind] = rng.pick(values);
     }
 
-    const fields: Record<string, string> = { brand, type: type.name[locale] };
+    const model = modelNumber(brand, index);
+    const fields: Record<string, string> = { brand, type: type.name[locale], model };
     for (const kind of ATTRIBUTE_KINDS) {
       const attribute = attributes[kind];
       if (attribute !== undefined) fields[kind] = attribute.text[locale];
     }
     const id = `demo:p${String(index + 1).padStart(5, "0")}`;
-    const title = renderTitle(locale, type, brand, attributes);
+    const title = `${renderTitle(locale, type, brand, attributes)} ${model}`;
     items.push({ product: { id, title, fields, locale }, locale, type, brand, attributes });
   }
   return items;
+}
+
+/**
+ * Returns a model number such as "VO-16014" that differs between products, so no two titles are equal.
+ * Multiplying by 6007, a prime coprime to 90000, permutes 0..89999, so the numbers are distinct up to
+ * 90,000 products and do not follow the product id order.
+ */
+function modelNumber(brand: string, index: number): string {
+  const number = 10000 + ((index * 6007) % 90000);
+  return `${brand.slice(0, 2).toUpperCase()}-${number}`;
 }
 
 function groupByLocaleAndType(items: readonly DemoItem[]): Map<DemoLocale, Map<string, DemoItem[]>> {
@@ -152,8 +165,8 @@ function specFromTarget(rng: Rng, target: DemoItem): QuerySpec {
 function matchesSpec(item: DemoItem, spec: QuerySpec): boolean {
   if (spec.brand !== undefined && item.brand !== spec.brand) return false;
   for (const kind of ATTRIBUTE_KINDS) {
-    const wanted = spec.attributes[kind];
-    if (wanted !== undefined && item.attributes[kind]?.key !== wanted.key) return false;
+    const stated = spec.attributes[kind];
+    if (stated !== undefined && item.attributes[kind]?.key !== stated.key) return false;
   }
   return true;
 }
@@ -195,17 +208,20 @@ const GRADE_OF_LABEL = { E: GRADE_RELEVANT, S: GRADE_MODERATE, C: GRADE_MODERATE
 /** Draws up to `count` distinct items (partial Fisher–Yates on a copy). */
 function sample<T>(rng: Rng, items: readonly T[], count: number): T[] {
   const copy = [...items];
-  const taken = Math.min(count, copy.length);
-  for (let i = 0; i < taken; i++) {
+  const sampleSize = Math.min(count, copy.length);
+  for (let i = 0; i < sampleSize; i++) {
     const j = i + rng.int(copy.length - i);
     const chosen = copy[j]!;
     copy[j] = copy[i]!;
     copy[i] = chosen;
   }
-  return copy.slice(0, taken);
+  return copy.slice(0, sampleSize);
 }
 
-/** English: "Voltra 18V Black Power Drill (10-Pack)"; Spanish: "taladro eléctrico Voltra, 18 V, negro"; Japanese: "Voltra 18V ブラック 電動ドリル". */
+/**
+ * Renders a title without its model number. English: "Voltra 18V Black Power Drill", Spanish:
+ * "Taladro eléctrico Voltra, 18 V, negro", Japanese: "Voltra 18V ブラック 電動ドリル".
+ */
 function renderTitle(locale: DemoLocale, type: ProductType, brand: string, attributes: Partial<Record<AttributeKind, AttributeValue>>): string {
   const texts = (kinds: readonly AttributeKind[]): string[] => kinds.flatMap((kind) => (attributes[kind] === undefined ? [] : [attributes[kind].text[locale]]));
   const beforeType: AttributeKind[] = ["size", "voltage", "color", "material"];
@@ -220,7 +236,7 @@ function renderTitle(locale: DemoLocale, type: ProductType, brand: string, attri
   return [brand, ...texts(beforeType), type.name.ja, ...texts(["pack"])].join(" ");
 }
 
-/** Queries are lower case in English and Spanish, as people type them; word order follows each language. */
+/** Renders query text. English and Spanish queries are lower case, as people type them, and word order follows each language. */
 function renderQuery(locale: DemoLocale, spec: QuerySpec): string {
   const attributeTexts = ATTRIBUTE_KINDS.flatMap((kind) => (spec.attributes[kind] === undefined ? [] : [spec.attributes[kind].text[locale]]));
   const brand = spec.brand === undefined ? [] : [spec.brand];
@@ -233,8 +249,11 @@ function validateOptions(seed: number, products: number, queriesPerLocale: numbe
   const issues: ConfigIssue[] = [];
   const minimumProducts = DEMO_LOCALES.length * PRODUCT_TYPES.length;
   if (!Number.isSafeInteger(seed)) issues.push({ path: "seed", message: `expected an integer, received ${seed}` });
-  if (!Number.isSafeInteger(products) || products < minimumProducts) {
-    issues.push({ path: "products", message: `expected an integer of at least ${minimumProducts} (one product per locale and type), received ${products}` });
+  if (!Number.isSafeInteger(products) || products < minimumProducts || products > MAX_PRODUCTS) {
+    issues.push({
+      path: "products",
+      message: `expected an integer from ${minimumProducts} (one product per locale and type) to ${MAX_PRODUCTS} (distinct model numbers), received ${products}`,
+    });
   }
   if (!Number.isSafeInteger(queriesPerLocale) || queriesPerLocale < 1) {
     issues.push({ path: "queriesPerLocale", message: `expected a positive integer, received ${queriesPerLocale}` });

@@ -27,7 +27,7 @@ export interface ProductType {
   attributes: Readonly<Partial<Record<AttributeKind, readonly AttributeValue[]>>>;
   /** Types used together with this one: judged C (complement) for a query of this type. */
   complements: readonly string[];
-  /** Types too close to call irrelevant and not a complement either; never judged for this type. */
+  /** Types too close to call irrelevant that are not complements either, so they are never judged for this type. */
   related?: readonly string[];
   /** Unrelated types whose names share a word with this one: preferred as irrelevant examples. */
   lookalikes?: readonly string[];

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { it } from "vitest";
 
-/** A temporary directory for one test file's fixtures; `remove` deletes it with its contents. */
+/** A temporary directory for one test file's fixtures. `remove` deletes it with its contents. */
 export interface TempDir {
   path: string;
   /** Writes a file into the directory and returns its full path. */
@@ -29,7 +29,7 @@ export const dataDir: string | undefined = process.env.MINE_REFINE_DATA_DIR || u
 
 /**
  * Declares a test that reads the public data sets. Without MINE_REFINE_DATA_DIR the test is skipped,
- * and its title says which variable to set.
+ * and its title names the variable to set.
  */
 export function itWithData(name: string, run: (dataDir: string) => Promise<void>, timeoutMs?: number): void {
   if (dataDir === undefined) {
