@@ -1,4 +1,5 @@
 import { tokenize as defaultTokenize } from "@mine-refine/core";
+import { TopKHeaps } from "./top-k-heap.js";
 import { requireCount } from "./validate.js";
 
 export interface Bm25Options {
@@ -128,10 +129,16 @@ export class Bm25Index {
       }
     }
 
-    const hits: Bm25Hit[] = touched.map((index) => ({ index, score: scores[index]! }));
+    // A bounded heap keeps the best k without sorting every matching document.
+    const kept = Math.min(k, touched.length);
+    const heap = new TopKHeaps(1, kept);
+    if (kept > 0) for (const doc of touched) heap.offer(0, doc, scores[doc]!);
     for (const doc of touched) scores[doc] = 0;
-    hits.sort(compareHits);
-    return hits.length > k ? hits.slice(0, k) : hits;
+
+    const best = heap.sortedRows();
+    const hits: Bm25Hit[] = [];
+    for (let rank = 0; rank < kept; rank++) hits.push({ index: best.indices[rank]!, score: best.scores[rank]! });
+    return hits;
   }
 
   /** Returns the BM25 score of one document for `query`; 0 when no query term occurs in it. */
@@ -160,10 +167,6 @@ export class Bm25Index {
     }
     return lists;
   }
-}
-
-function compareHits(a: Bm25Hit, b: Bm25Hit): number {
-  return b.score - a.score || a.index - b.index;
 }
 
 /** Returns the position of `value` in the ascending array, or -1 when it is absent. */

@@ -1,5 +1,6 @@
 // Shapes: Q queries, P products, D = dim, K = min(k, P).
 import { noProgress, type ProgressCallback } from "@mine-refine/core";
+import { TopKHeaps } from "./top-k-heap.js";
 import { requireCount, requirePositiveInteger } from "./validate.js";
 
 export interface ExactTopKOptions {
@@ -65,7 +66,8 @@ export function exactTopK(
     }
   }
 
-  return { ...heaps.sortedRows(), k: kept };
+  const rows = heaps.sortedRows();
+  return { indices: rows.indices, scores: Float32Array.from(rows.scores), k: kept };
 }
 
 /**
@@ -127,111 +129,5 @@ function scoreTile(
     if (rows > 1) heaps.offer(firstQuery + 1, product + 1, s11);
     if (rows > 2) heaps.offer(firstQuery + 2, product + 1, s21);
     if (rows > 3) heaps.offer(firstQuery + 3, product + 1, s31);
-  }
-}
-
-/**
- * One bounded min-heap per query in flat arrays. The root of each heap is its worst kept item: the
- * lowest score, and among equal scores the higher index, so ties resolve to the lower index.
- */
-class TopKHeaps {
-  /** [Q, K] */
-  private readonly scores: Float64Array;
-  /** [Q, K] */
-  private readonly indices: Int32Array;
-  /** [Q] */
-  private readonly sizes: Int32Array;
-
-  constructor(
-    private readonly rows: number,
-    private readonly capacity: number,
-  ) {
-    this.scores = new Float64Array(rows * capacity);
-    this.indices = new Int32Array(rows * capacity);
-    this.sizes = new Int32Array(rows);
-  }
-
-  offer(row: number, index: number, score: number): void {
-    // A NaN score (from NaN in the input vectors) would break the heap order, so it is dropped.
-    if (Number.isNaN(score)) return;
-    const base = row * this.capacity;
-    const size = this.sizes[row]!;
-    if (size < this.capacity) {
-      this.sizes[row] = size + 1;
-      this.siftUp(base, size, index, score);
-      return;
-    }
-    const rootScore = this.scores[base]!;
-    if (score < rootScore) return;
-    if (score === rootScore && index > this.indices[base]!) return;
-    this.siftDown(base, index, score);
-  }
-
-  /** Empties the heaps into rows sorted best first. */
-  sortedRows(): { indices: Int32Array; scores: Float32Array } {
-    const indices = new Int32Array(this.rows * this.capacity).fill(-1); // [Q, K]
-    const scores = new Float32Array(this.rows * this.capacity).fill(Number.NaN); // [Q, K]
-    const order: number[] = [];
-    for (let row = 0; row < this.rows; row++) {
-      const base = row * this.capacity;
-      const size = this.sizes[row]!;
-      order.length = 0;
-      for (let slot = 0; slot < size; slot++) order.push(slot);
-      order.sort((a, b) => {
-        const difference = this.scores[base + b]! - this.scores[base + a]!;
-        return difference !== 0 ? difference : this.indices[base + a]! - this.indices[base + b]!;
-      });
-      for (let rank = 0; rank < size; rank++) {
-        const slot = order[rank]!;
-        indices[base + rank] = this.indices[base + slot]!;
-        scores[base + rank] = this.scores[base + slot]!;
-      }
-    }
-    return { indices, scores };
-  }
-
-  /** True when item a belongs closer to the root than item b, that is, a is worse. */
-  private static worse(scoreA: number, indexA: number, scoreB: number, indexB: number): boolean {
-    return scoreA < scoreB || (scoreA === scoreB && indexA > indexB);
-  }
-
-  private siftUp(base: number, position: number, index: number, score: number): void {
-    while (position > 0) {
-      const parent = (position - 1) >> 1;
-      const parentScore = this.scores[base + parent]!;
-      const parentIndex = this.indices[base + parent]!;
-      if (!TopKHeaps.worse(score, index, parentScore, parentIndex)) break;
-      this.scores[base + position] = parentScore;
-      this.indices[base + position] = parentIndex;
-      position = parent;
-    }
-    this.scores[base + position] = score;
-    this.indices[base + position] = index;
-  }
-
-  /** Replaces the root with the new item and restores the heap order. */
-  private siftDown(base: number, index: number, score: number): void {
-    const size = this.capacity;
-    let position = 0;
-    for (;;) {
-      const left = 2 * position + 1;
-      if (left >= size) break;
-      let child = left;
-      const right = left + 1;
-      if (
-        right < size &&
-        TopKHeaps.worse(this.scores[base + right]!, this.indices[base + right]!, this.scores[base + left]!, this.indices[base + left]!)
-      ) {
-        child = right;
-      }
-      const childScore = this.scores[base + child]!;
-      const childIndex = this.indices[base + child]!;
-      if (!TopKHeaps.worse(childScore, childIndex, score, index)) break;
-      this.scores[base + position] = childScore;
-      this.indices[base + position] = childIndex;
-      position = child;
-    }
-    this.scores[base + position] = score;
-    this.indices[base + position] = index;
   }
 }

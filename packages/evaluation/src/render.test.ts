@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMetric, renderMarkdownTable } from "./render.js";
+import { formatMetric, renderComparisonTable, renderMarkdownTable } from "./render.js";
 
 describe("formatMetric", () => {
   it("rounds to four decimals", () => {
@@ -45,5 +45,31 @@ describe("renderMarkdownTable", () => {
 
   it("rejects a short row", () => {
     expect(() => renderMarkdownTable(["a", "b"], [["x"]])).toThrow(/row 0 has 1 cells but there are 2 headers/);
+  });
+});
+
+describe("renderComparisonTable", () => {
+  it("renders one row per pair", () => {
+    const table = renderComparisonTable(
+      "ndcg@10",
+      [
+        {
+          systemA: "bm25",
+          systemB: "stage1",
+          queries: 20,
+          meanA: 0.4,
+          meanB: 0.5,
+          meanDifference: -0.1,
+          ciLower: -0.15,
+          ciUpper: -0.05,
+          pValue: 0.001,
+          pValueHolm: 0.002,
+        },
+      ],
+      2,
+    );
+    expect(table.split("\n")[2]).toBe(
+      "| bm25     | stage1   | 20      |      0.40 |      0.50 | -0.10 |  -0.15 |   -0.05 | 0.00 |     0.00 |",
+    );
   });
 });

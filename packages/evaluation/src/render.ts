@@ -1,3 +1,5 @@
+import type { SystemComparison } from "./significance.js";
+
 /** A table cell: text as is, a number formatted by `formatMetric`, null shown as "n/a". */
 export type TableCell = string | number | null;
 
@@ -60,4 +62,27 @@ export function renderMarkdownTable(
 
 function escapeCell(text: string): string {
   return text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+}
+
+/**
+ * Renders the rows of `compareSystems` as a Markdown table with both means, the difference with its
+ * confidence interval, and raw and Holm-adjusted p-values.
+ */
+export function renderComparisonTable(metric: string, rows: readonly SystemComparison[], digits = 4): string {
+  return renderMarkdownTable(
+    ["system A", "system B", "queries", `${metric} A`, `${metric} B`, "A − B", "CI low", "CI high", "p", "p (Holm)"],
+    rows.map((row) => [
+      row.systemA,
+      row.systemB,
+      String(row.queries),
+      row.meanA,
+      row.meanB,
+      row.meanDifference,
+      row.ciLower,
+      row.ciUpper,
+      row.pValue,
+      row.pValueHolm,
+    ]),
+    digits,
+  );
 }
