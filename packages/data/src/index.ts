@@ -7,3 +7,4 @@ export { gradeForRating, HOME_DEPOT_DEFAULT_THRESHOLDS, type HomeDepotOptions, t
 export type { TextEncodingName } from "./read-input.js";
 export { type SplitOptions, splitQueries, subsetDataset } from "./split.js";
 export { type DatasetCounts, type DatasetStats, datasetStats, formatDatasetStats } from "./stats.js";
+export * from "./augmentation/index.js";
