@@ -50,6 +50,12 @@ describe("pairedRandomizationTest", () => {
     expect(result.meanDifference).toBeCloseTo(0.1, 12);
   });
 
+  it("counts the observed assignment", () => {
+    // Reaching |sum| = 2 needs one of 2 in 2^20 assignments, so with 1,000 samples almost surely
+    // none does and p = (0 + 1) / (1,000 + 1).
+    expect(pairedRandomizationTest(shifted, base, { seed: 1, samples: 1000 }).pValue).toBe(1 / 1001);
+  });
+
   it("estimates an exact p-value", () => {
     // Differences 1, 1, 1: 2 of 8 sign assignments reach |sum| = 3, so p = 0.25. With 10,000
     // samples the standard error is 0.0043; the tolerance 0.02 is about 4.6 of them.
