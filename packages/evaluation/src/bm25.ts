@@ -130,14 +130,14 @@ export class Bm25Index {
     }
 
     // A bounded heap keeps the best k without sorting every matching document.
-    const kept = Math.min(k, touched.length);
-    const heap = new TopKHeaps(1, kept);
-    if (kept > 0) for (const doc of touched) heap.offer(0, doc, scores[doc]!);
+    const resultCount = Math.min(k, touched.length);
+    const heap = new TopKHeaps(1, resultCount);
+    if (resultCount > 0) for (const doc of touched) heap.offer(0, doc, scores[doc]!);
     for (const doc of touched) scores[doc] = 0;
 
     const best = heap.sortedRows();
     const hits: Bm25Hit[] = [];
-    for (let rank = 0; rank < kept; rank++) hits.push({ index: best.indices[rank]!, score: best.scores[rank]! });
+    for (let rank = 0; rank < resultCount; rank++) hits.push({ index: best.indices[rank]!, score: best.scores[rank]! });
     return hits;
   }
 

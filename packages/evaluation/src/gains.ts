@@ -7,14 +7,14 @@ export interface GainScheme {
   gain(grade: Grade, rawLabel: string | undefined): number;
 }
 
-/** A gain scheme that reads only the grade. */
+/** Creates a gain scheme that reads only the grade. */
 export function gradeGains(name: string, byGrade: Readonly<Record<Grade, number>>): GainScheme {
   return { name, gain: (grade) => byGrade[grade] };
 }
 
 /**
- * A gain scheme that reads the raw label of the source dataset, for gains finer than the three
- * grades. It raises an error for a product without a raw label or with a label not in `byLabel`.
+ * Creates a gain scheme that reads the raw label of the source dataset, for gains finer than the
+ * three grades. The scheme raises an error for a product without a raw label or with a label not in `byLabel`.
  */
 export function rawLabelGains(name: string, byLabel: Readonly<Record<string, number>>): GainScheme {
   return {

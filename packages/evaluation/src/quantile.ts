@@ -15,11 +15,11 @@ export function quantileOfSorted(sorted: ArrayLike<number>, p: number): number {
   return fraction === 0 ? low : low + (high - low) * fraction;
 }
 
-/** Returns a sorted float64 copy, raising a RangeError that names `what` when a value is NaN. */
-export function sortedCopy(values: ArrayLike<number>, what: string): Float64Array {
+/** Returns a sorted float64 copy, raising a RangeError that names `inputName` when a value is NaN. */
+export function sortedCopy(values: ArrayLike<number>, inputName: string): Float64Array {
   const copy = Float64Array.from(values);
   for (let i = 0; i < copy.length; i++) {
-    if (Number.isNaN(copy[i]!)) throw new RangeError(`${what} contains NaN at position ${i}`);
+    if (Number.isNaN(copy[i]!)) throw new RangeError(`${inputName} contains NaN at position ${i}`);
   }
   return copy.sort();
 }

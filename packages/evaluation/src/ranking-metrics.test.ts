@@ -97,7 +97,7 @@ describe("ndcgAtK with ESCI gains", () => {
 
 describe("recallAtK", () => {
   it("counts grade 1 as relevant by default", () => {
-    // Relevant: a, b, d, e. Top 3 holds a.
+    // Relevant: a, b, d, e. Top 3 contains a.
     expect(recallAtK(ranking, judgments, 3)).toBe(0.25);
   });
 

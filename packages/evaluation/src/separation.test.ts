@@ -47,7 +47,12 @@ describe("countWins", () => {
     const higher = Array.from({ length: 40 }, () => Math.round(rng.next() * 10) / 10);
     const lower = Array.from({ length: 30 }, () => Math.round(rng.next() * 10) / 10);
     let expected = 0;
-    for (const h of higher) for (const l of lower) expected += h > l ? 1 : h === l ? 0.5 : 0;
+    for (const h of higher) {
+      for (const l of lower) {
+        if (h > l) expected += 1;
+        if (h === l) expected += 0.5;
+      }
+    }
     expect(countWins(higher, lower).wins).toBe(expected);
   });
 

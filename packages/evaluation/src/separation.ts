@@ -60,7 +60,7 @@ export interface AdjacentSeparation {
   withinQueryPairs: number;
   /**
    * All scores of the two grades pooled across queries, as if one global threshold had to separate
-   * them; null when a grade is absent. This is what a fixed cosine threshold can achieve.
+   * them; null when a grade is absent. This is the separation that one fixed cosine threshold faces.
    */
   global: number | null;
   globalPairs: number;
@@ -120,10 +120,10 @@ export function adjacentSeparation(perQueryScores: ReadonlyMap<string, QueryScor
 export function countWins(
   higher: ArrayLike<number>,
   lower: ArrayLike<number>,
-  what = "countWins",
+  inputName = "countWins",
 ): { wins: number; pairs: number } {
-  const sortedHigher = sortedCopy(higher, `${what} scores`);
-  const sortedLower = sortedCopy(lower, `${what} scores`);
+  const sortedHigher = sortedCopy(higher, `${inputName} scores`);
+  const sortedLower = sortedCopy(lower, `${inputName} scores`);
   let wins = 0;
   let lowerBelow = 0; // lower scores strictly below the current higher score
   let lowerAtOrBelow = 0; // lower scores at or below it
@@ -142,8 +142,8 @@ function scoresOfGrade(scores: ArrayLike<number>, grades: readonly Grade[], grad
   return selected;
 }
 
-export function requireSameLength(scores: ArrayLike<number>, grades: readonly Grade[], what: string): void {
+export function requireSameLength(scores: ArrayLike<number>, grades: readonly Grade[], inputName: string): void {
   if (scores.length !== grades.length) {
-    throw new RangeError(`${what}: ${scores.length} scores but ${grades.length} grades; pass one grade per score`);
+    throw new RangeError(`${inputName}: ${scores.length} scores but ${grades.length} grades; pass one grade per score`);
   }
 }

@@ -23,9 +23,9 @@ export interface BootstrapResult {
 }
 
 /**
- * Computes a paired bootstrap percentile confidence interval of mean(a − b): pairs are resampled with
- * replacement, the mean difference of each resample is recorded, and the interval is cut at the
- * (1 − confidence) / 2 and (1 + confidence) / 2 quantiles. Deterministic for a seed.
+ * Computes a paired bootstrap percentile confidence interval of mean(a − b). Each resample draws n
+ * pairs with replacement and records its mean difference. The interval ends are the
+ * (1 − confidence) / 2 and (1 + confidence) / 2 quantiles of those means. Deterministic for a seed.
  */
 export function pairedBootstrap(
   a: ArrayLike<number>,
@@ -221,15 +221,15 @@ function alignValues(
   return { a, b };
 }
 
-function pairedDifferences(a: ArrayLike<number>, b: ArrayLike<number>, what: string): Float64Array {
+function pairedDifferences(a: ArrayLike<number>, b: ArrayLike<number>, inputName: string): Float64Array {
   if (a.length !== b.length) {
-    throw new RangeError(`${what}: a has ${a.length} values but b has ${b.length}; pass one value per query to each`);
+    throw new RangeError(`${inputName}: a has ${a.length} values but b has ${b.length}; pass one value per query to each`);
   }
-  if (a.length === 0) throw new RangeError(`${what} needs at least one pair of values`);
+  if (a.length === 0) throw new RangeError(`${inputName} needs at least one pair of values`);
   const differences = new Float64Array(a.length); // [n]
   for (let i = 0; i < a.length; i++) {
     differences[i] = a[i]! - b[i]!;
-    if (Number.isNaN(differences[i]!)) throw new RangeError(`${what}: value ${i} is NaN; drop undefined queries first`);
+    if (Number.isNaN(differences[i]!)) throw new RangeError(`${inputName}: value ${i} is NaN; drop undefined queries first`);
   }
   return differences;
 }

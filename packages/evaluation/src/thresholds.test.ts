@@ -34,7 +34,7 @@ describe("chooseThresholds", () => {
   });
 
   it("groups tied scores", () => {
-    // 0.5 holds one product of each of grades 0 and 1, so no threshold can split them.
+    // 0.5 is the score of one product of each of grades 0 and 1, so no threshold can split them.
     const chosen = chooseThresholds([0.5, 0.5, 0.9], [I, M, R]);
     expect(chosen.relevant).toBeCloseTo(0.7, 12);
     expect(chosen.devBalancedAccuracy).toBeCloseTo(2 / 3, 12);

@@ -22,9 +22,9 @@ export interface ChosenThresholds extends GradeThresholds {
  * the grades of the fraction of each grade's products predicted correctly. Balanced accuracy does
  * not reward a threshold that sacrifices the rarest grade, which plain accuracy would.
  *
- * The criterion splits into two sums: (1/3) · (1 + A(moderate) + B(relevant)), where A(t) is the
- * fraction of irrelevant products below t minus that of moderate ones, and B(t) the fraction of
- * moderate products below t minus that of relevant ones. So one ascending sweep over candidate
+ * The criterion splits into two terms, (1/3) · (1 + A(moderate) + B(relevant)). A(t) is the
+ * fraction of irrelevant products below t minus the fraction of moderate ones. B(t) is the fraction
+ * of moderate products below t minus the fraction of relevant ones. So one ascending sweep over candidate
  * thresholds finds the best pair with moderate ≤ relevant in O(n log n). Candidates are −Infinity,
  * the midpoints between consecutive distinct scores, and +Infinity. Among equally good pairs the
  * lowest thresholds win.

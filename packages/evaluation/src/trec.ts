@@ -67,8 +67,8 @@ export async function writeTrecQrels(path: string, qrels: Qrels): Promise<void> 
 }
 
 /** TREC files are split on white space, so an id containing it would shift every later column. */
-function requireToken(value: string, what: string): void {
+function requireToken(value: string, inputName: string): void {
   if (value.length === 0 || /\s/.test(value)) {
-    throw new RangeError(`TREC ${what} "${value}" is empty or contains white space; map it to an id without spaces`);
+    throw new RangeError(`TREC ${inputName} "${value}" is empty or contains white space; map it to an id without spaces`);
   }
 }
