@@ -11,7 +11,7 @@
 import { type Product, type ProgressCallback, Rng, noProgress } from "@mine-refine/core";
 import { type FeatureBatch, Featurizer, type FeaturizerConfig, resolveFeaturizerConfig } from "./featurizer.js";
 import { type Activation, activationBackward, activationForward } from "./layers/activation.js";
-import { EmbeddingBag, type Pooling } from "./layers/embedding-bag.js";
+import { type BagRowIndex, EmbeddingBag, type Pooling } from "./layers/embedding-bag.js";
 import { type L2NormalizeResult, l2NormalizeBackward, l2NormalizeForward } from "./layers/l2-normalize.js";
 import { Linear, type LinearGradients } from "./layers/linear.js";
 import { SparseRowGradient } from "./layers/sparse-gradient.js";
@@ -55,7 +55,8 @@ export interface EncoderOptions {
 
 /** Everything `backward` needs from a forward pass. */
 export interface EncoderCache {
-  batch: FeatureBatch;
+  /** The batch's feature occurrences grouped by embedding row. */
+  index: BagRowIndex;
   rows: number;
   /** Input of each Linear layer: [B, E] for the first, [B, H_i] after. */
   layerInputs: Float32Array[];
@@ -136,7 +137,8 @@ export class TwoTowerEncoder {
     const rows = batch.offsets.length - 1;
     const layerInputs: Float32Array[] = [];
     const preActivations: Float32Array[] = [];
-    let hidden = this.embedding.forward(batch); // [B, E]
+    const index = this.embedding.indexBatch(batch);
+    let hidden = this.embedding.forward(index); // [B, E]
     for (let i = 0; i < this.linears.length; i++) {
       layerInputs.push(hidden);
       hidden = await this.linears[i]!.forward(hidden, rows);
@@ -146,7 +148,7 @@ export class TwoTowerEncoder {
       }
     }
     const normalization = l2NormalizeForward(hidden, rows, this.config.outputDim);
-    return { output: normalization.output, cache: { batch, rows, layerInputs, preActivations, normalization } };
+    return { output: normalization.output, cache: { index, rows, layerInputs, preActivations, normalization } };
   }
 
   /** Accumulates the gradients of every parameter for `gradOutput` [B, O] into `grads`. */
@@ -160,7 +162,7 @@ export class TwoTowerEncoder {
       if (i < this.linears.length - 1) gradient = activationBackward(this.config.activation, cache.preActivations[i]!, gradient);
       gradient = await this.linears[i]!.backward(cache.layerInputs[i]!, gradient, rows, grads.linears[i]!);
     }
-    this.embedding.backward(cache.batch, gradient, grads.embedding); // gradient is [B, E] here
+    this.embedding.backward(cache.index, gradient, grads.embedding); // gradient is [B, E] here
   }
 
   createGradients(): EncoderGradients {

@@ -1,3 +1,4 @@
+import { murmur3 } from "@mine-refine/core";
 import { describe, expect, it } from "vitest";
 import { EMPTY_TEXT_BUCKET, Featurizer } from "./featurizer.js";
 
@@ -66,6 +67,14 @@ describe("Featurizer", () => {
     for (const id of featurizer.featurizeQuery("a longer query with several words")) {
       expect(id).toBeGreaterThan(EMPTY_TEXT_BUCKET);
       expect(id).toBeLessThan(1 << 18);
+    }
+  });
+
+  it("bucket equals core murmur3 of the feature", () => {
+    // Same hash as murmur3(feature, seed ^ salt) from core, including for multi-byte characters.
+    const salted = (7 ^ murmur3("field:text", 0)) >>> 0;
+    for (const feature of ["w1:drill", "c:<電池>", "w2:crème brûlée"]) {
+      expect(featurizer.bucketOf(feature, "text")).toBe(1 + (murmur3(feature, salted) % ((1 << 18) - 1)));
     }
   });
 

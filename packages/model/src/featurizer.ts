@@ -1,7 +1,7 @@
 /**
  * Shapes used below: nnz = feature ids in a batch (the sum of all bag sizes), batch = number of bags.
  */
-import { type Product, isCjkWord, murmur3, normalizeText, segmentWords } from "@mine-refine/core";
+import { type Product, isCjkWord, murmur3, murmur3Bytes, normalizeText, segmentWords } from "@mine-refine/core";
 
 /** How texts become bags of hashed feature ids. Saved in checkpoints, so ids stay stable. */
 export interface FeaturizerConfig {
@@ -36,6 +36,8 @@ export interface FeatureBatch {
   /** [batch + 1] bag b owns ids[offsets[b] .. offsets[b + 1]). */
   offsets: Int32Array;
 }
+
+const utf8 = new TextEncoder();
 
 /** Bucket of the empty bag, so every text yields at least one feature. Hashed features never land here. */
 export const EMPTY_TEXT_BUCKET = 0;
@@ -77,6 +79,7 @@ export function resolveFeaturizerConfig(config: FeaturizerConfig): ResolvedFeatu
 export class Featurizer {
   readonly config: ResolvedFeaturizerConfig;
   private readonly seedBySalt = new Map<string, number>();
+  private utf8Buffer = new Uint8Array(256);
 
   constructor(config: FeaturizerConfig) {
     this.config = resolveFeaturizerConfig(config);
@@ -123,22 +126,29 @@ export class Featurizer {
     }
     for (const word of words) {
       const [min, max] = isCjkWord(word) ? this.config.charNgrams.cjk : this.config.charNgrams.latin;
-      const characters = ["<", ...Array.from(word), ">"];
+      // Code points, not UTF-16 units, so a character outside the BMP is never split.
+      const characters = Array.from(`<${word}>`);
+      const last = characters.length - 1;
       for (let n = min; n <= max; n++) {
         for (let i = 0; i + n <= characters.length; i++) {
-          const gram = characters.slice(i, i + n);
-          // A gram of boundary marks alone ("<", ">") carries no information about the word.
-          if (gram.every((character, j) => (character === "<" && i + j === 0) || (character === ">" && i + j === characters.length - 1))) continue;
-          features.push(`c:${gram.join("")}`);
+          // A lone boundary mark ("<" or ">") carries no information about the word.
+          if (n === 1 && (i === 0 || i === last)) continue;
+          features.push(`c:${n === 1 ? characters[i] : characters.slice(i, i + n).join("")}`);
         }
       }
     }
     return features;
   }
 
-  /** Returns the bucket of one feature string in a field, in [1, buckets). */
+  /**
+   * Returns the bucket of one feature string in a field, in [1, buckets): MurmurHash3 of the
+   * feature's UTF-8 bytes, as `murmur3` from core computes it. The bytes go through a reused buffer
+   * because a fresh `TextEncoder.encode` array per feature dominated featurization time.
+   */
   bucketOf(feature: string, field: string): number {
-    return 1 + (murmur3(feature, this.seedFor(field)) % (this.config.buckets - 1));
+    if (this.utf8Buffer.length < feature.length * 3) this.utf8Buffer = new Uint8Array(feature.length * 3);
+    const { written } = utf8.encodeInto(feature, this.utf8Buffer);
+    return 1 + (murmur3Bytes(this.utf8Buffer.subarray(0, written), this.seedFor(field)) % (this.config.buckets - 1));
   }
 
   private addText(ids: number[], text: string, field: string): void {

@@ -65,6 +65,33 @@ describe("EmbeddingBag", () => {
     });
   }
 
+  it("index groups occurrences by row", () => {
+    const index = new EmbeddingBag(4, 1, "mean").indexBatch(batch);
+    expect([...index.rows]).toEqual([1, 2, 3]);
+    expect([...index.starts]).toEqual([0, 2, 3, 4]);
+    // Row 1 occurs twice in bag 0, row 2 once in bag 1, row 3 once in bag 0.
+    expect([...index.bags]).toEqual([0, 0, 1, 0]);
+    expect([...index.scales]).toEqual([Math.fround(1 / 3), Math.fround(1 / 3), 1, Math.fround(1 / 3)]);
+  });
+
+  it("index after rejected id starts clean", () => {
+    const layer = new EmbeddingBag(4, 1, "mean");
+    expect(() => layer.indexBatch({ ids: Int32Array.of(1, 9), offsets: Int32Array.of(0, 2) })).toThrow(/feature id 9/);
+    const index = layer.indexBatch({ ids: Int32Array.of(1), offsets: Int32Array.of(0, 1) });
+    expect([...index.starts]).toEqual([0, 1]);
+  });
+
+  it("initialize draws normal values", () => {
+    const layer = new EmbeddingBag(1000, 20, "mean");
+    layer.initialize(new Rng(1), 0.1);
+    const mean = layer.table.reduce((sum, value) => sum + value, 0) / layer.table.length;
+    const variance = layer.table.reduce((sum, value) => sum + (value - mean) ** 2, 0) / layer.table.length;
+    // 20,000 draws: the mean is within 0.002 and the variance within 3% of 0.01 with high probability.
+    expect(Math.abs(mean)).toBeLessThan(0.002);
+    expect(variance).toBeGreaterThan(0.0097);
+    expect(variance).toBeLessThan(0.0103);
+  });
+
   it("backward accumulates across passes", () => {
     const layer = new EmbeddingBag(4, 1, "mean");
     const grad = new SparseRowGradient(4, 1);

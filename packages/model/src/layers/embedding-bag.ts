@@ -11,11 +11,25 @@ import type { SparseRowGradient } from "./sparse-gradient.js";
 
 export type Pooling = "mean" | "sqrt";
 
+/**
+ * The occurrences of a FeatureBatch grouped by table row, rows ascending. Forward and backward walk
+ * the table in address order through it, which on a large table is several times faster than
+ * visiting rows in feature order, and each touched gradient row is written in one pass.
+ */
+export interface BagRowIndex {
+  rows: Int32Array; // [uniqueRows] distinct table rows, ascending
+  starts: Int32Array; // [uniqueRows + 1] row u owns occurrences starts[u] .. starts[u + 1]
+  bags: Int32Array; // [nnz] bag of each occurrence, grouped by row, bags ascending within a row
+  scales: Float32Array; // [nnz] pooling scale of that bag
+  bagCount: number;
+}
+
 export class EmbeddingBag {
   readonly buckets: number;
   readonly dim: number;
   readonly pooling: Pooling;
   readonly table: Float32Array; // [buckets, dim]
+  private readonly scratch: Int32Array; // [buckets] zero between calls of indexBatch
 
   constructor(buckets: number, dim: number, pooling: Pooling, table?: Float32Array) {
     if (table !== undefined && table.length !== buckets * dim) {
@@ -25,52 +39,102 @@ export class EmbeddingBag {
     this.dim = dim;
     this.pooling = pooling;
     this.table = table ?? new Float32Array(buckets * dim);
+    this.scratch = new Int32Array(buckets);
   }
 
-  /** Fills the table with normal(0, std) draws. */
+  /**
+   * Fills the table with normal(0, std) draws. Both outputs of each Box–Muller transform are used,
+   * which halves the time of the standard one-draw form on a table of tens of millions of values.
+   */
   initialize(rng: Rng, std: number): void {
-    for (let i = 0; i < this.table.length; i++) this.table[i] = rng.normal() * std;
+    const table = this.table;
+    for (let i = 0; i < table.length; i += 2) {
+      let u = 0;
+      while (u === 0) u = rng.next();
+      const radius = std * Math.sqrt(-2 * Math.log(u));
+      const angle = 2 * Math.PI * rng.next();
+      table[i] = radius * Math.cos(angle);
+      if (i + 1 < table.length) table[i + 1] = radius * Math.sin(angle);
+    }
+  }
+
+  /** Groups the occurrences of `batch` by table row; validates every id. */
+  indexBatch(batch: FeatureBatch): BagRowIndex {
+    const { ids, offsets } = batch;
+    const count = this.scratch;
+    const bagCount = offsets.length - 1;
+    const distinct: number[] = [];
+    for (let p = 0; p < ids.length; p++) {
+      const id = ids[p]!;
+      if (!(id >= 0 && id < this.buckets)) {
+        for (const row of distinct) count[row] = 0;
+        throw new RangeError(`EmbeddingBag: feature id ${id} at position ${p} is outside [0, ${this.buckets})`);
+      }
+      if (count[id] === 0) distinct.push(id);
+      count[id]!++;
+    }
+    const rows = Int32Array.from(distinct).sort();
+    const starts = new Int32Array(rows.length + 1);
+    let start = 0;
+    for (let u = 0; u < rows.length; u++) {
+      const row = rows[u]!;
+      starts[u] = start;
+      start += count[row]!;
+      count[row] = starts[u]!; // from here on the scratch holds the next free slot of each row
+    }
+    starts[rows.length] = start;
+    const bags = new Int32Array(ids.length);
+    const scales = new Float32Array(ids.length);
+    for (let b = 0; b < bagCount; b++) {
+      const begin = offsets[b]!;
+      const end = offsets[b + 1]!;
+      const scale = poolingScale(this.pooling, end - begin);
+      for (let p = begin; p < end; p++) {
+        const slot = count[ids[p]!]!++;
+        bags[slot] = b;
+        scales[slot] = scale;
+      }
+    }
+    for (let u = 0; u < rows.length; u++) count[rows[u]!] = 0;
+    return { rows, starts, bags, scales, bagCount };
   }
 
   /** Returns [batch, dim] pooled embeddings. */
-  forward(batch: FeatureBatch): Float32Array {
-    const { ids, offsets } = batch;
+  forward(batch: FeatureBatch | BagRowIndex): Float32Array {
+    const index = "rows" in batch ? batch : this.indexBatch(batch);
+    const { rows, starts, bags, scales } = index;
     const dim = this.dim;
     const table = this.table;
-    const bags = offsets.length - 1;
-    const output = new Float32Array(bags * dim); // [batch, dim]
-    for (let b = 0; b < bags; b++) {
-      const start = offsets[b]!;
-      const end = offsets[b + 1]!;
-      const outRow = b * dim;
-      for (let p = start; p < end; p++) {
-        const id = ids[p]!;
-        if (id < 0 || id >= this.buckets) throw new RangeError(`EmbeddingBag: feature id ${id} at position ${p} is outside [0, ${this.buckets})`);
-        const tableRow = id * dim;
-        for (let j = 0; j < dim; j++) output[outRow + j]! += table[tableRow + j]!;
+    const output = new Float32Array(index.bagCount * dim); // [batch, dim]
+    for (let u = 0; u < rows.length; u++) {
+      const tableRow = rows[u]! * dim;
+      const end = starts[u + 1]!;
+      for (let o = starts[u]!; o < end; o++) {
+        const outRow = bags[o]! * dim;
+        const scale = scales[o]!;
+        for (let j = 0; j < dim; j++) output[outRow + j]! += scale * table[tableRow + j]!;
       }
-      const scale = poolingScale(this.pooling, end - start);
-      for (let j = 0; j < dim; j++) output[outRow + j]! *= scale;
     }
     return output;
   }
 
   /** Accumulates the table gradient for `gradOutput` [batch, dim] into `grad`. */
-  backward(batch: FeatureBatch, gradOutput: Float32Array, grad: SparseRowGradient): void {
-    const { ids, offsets } = batch;
+  backward(batch: FeatureBatch | BagRowIndex, gradOutput: Float32Array, grad: SparseRowGradient): void {
+    const index = "rows" in batch ? batch : this.indexBatch(batch);
+    const { rows, starts, bags, scales } = index;
     const dim = this.dim;
-    const bags = offsets.length - 1;
-    if (gradOutput.length !== bags * dim) throw new RangeError(`EmbeddingBag.backward: gradOutput has ${gradOutput.length} values, expected [${bags}, ${dim}]`);
+    if (gradOutput.length !== index.bagCount * dim) {
+      throw new RangeError(`EmbeddingBag.backward: gradOutput has ${gradOutput.length} values, expected [${index.bagCount}, ${dim}]`);
+    }
     // Reserve every row first, so the values buffer cannot be replaced while we write into it.
-    for (let p = 0; p < ids.length; p++) grad.offsetOf(ids[p]!);
+    for (let u = 0; u < rows.length; u++) grad.offsetOf(rows[u]!);
     const values = grad.buffer;
-    for (let b = 0; b < bags; b++) {
-      const start = offsets[b]!;
-      const end = offsets[b + 1]!;
-      const scale = poolingScale(this.pooling, end - start);
-      const gradRow = b * dim;
-      for (let p = start; p < end; p++) {
-        const target = grad.offsetOf(ids[p]!);
+    for (let u = 0; u < rows.length; u++) {
+      const target = grad.offsetOf(rows[u]!);
+      const end = starts[u + 1]!;
+      for (let o = starts[u]!; o < end; o++) {
+        const gradRow = bags[o]! * dim;
+        const scale = scales[o]!;
         for (let j = 0; j < dim; j++) values[target + j]! += scale * gradOutput[gradRow + j]!;
       }
     }

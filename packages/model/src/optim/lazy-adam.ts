@@ -42,8 +42,8 @@ export class LazyAdam {
     for (let local = 0; local < rows.length; local++) {
       const row = rows[local]!;
       const steps = ++this.rowSteps[row]!;
-      const correction1 = 1 - beta1 ** steps;
-      const correction2 = 1 - beta2 ** steps;
+      const stepSize = learningRate / (1 - beta1 ** steps);
+      const inverseSqrtCorrection2 = 1 / Math.sqrt(1 - beta2 ** steps);
       const tableOffset = row * dim;
       const gradientOffset = local * dim;
       for (let j = 0; j < dim; j++) {
@@ -53,7 +53,7 @@ export class LazyAdam {
         const vi = beta2 * v[at]! + (1 - beta2) * g * g;
         m[at] = mi;
         v[at] = vi;
-        table[at]! -= (learningRate * (mi / correction1)) / (Math.sqrt(vi / correction2) + epsilon);
+        table[at]! -= (stepSize * mi) / (Math.sqrt(vi) * inverseSqrtCorrection2 + epsilon);
       }
     }
   }
