@@ -56,6 +56,7 @@ export function exactTopK(
   const resultsPerQuery = Math.min(k, productCount);
   const heaps = new TopKHeaps(queryCount, resultsPerQuery);
 
+  // NOTE: this runs on one thread. A worker per core could split the queries if search time matters.
   if (resultsPerQuery > 0) {
     for (let blockStart = 0; blockStart < productCount; blockStart += blockSize) {
       const blockEnd = Math.min(blockStart + blockSize, productCount);
