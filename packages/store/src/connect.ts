@@ -21,7 +21,7 @@ export type Backend = "pglite" | "postgres";
 export interface Connection {
   db: Database;
   backend: Backend;
-  /** Where the data lives, with any password masked: a URL, a directory or `memory`. */
+  /** Data location with any password masked: a URL, a directory or `memory`. */
   location: string;
   close(): Promise<void>;
 }
@@ -44,7 +44,7 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
-/** Opens PostgreSQL at `url`, checks that it answers and applies pending migrations. */
+/** Opens PostgreSQL at `url`, checks the login with one connection and applies pending migrations. */
 export async function connectPostgres(url: string, logger: Logger, connectTimeoutMs: number): Promise<Connection> {
   const masked = maskUrlPasswords(url);
   let parsed: URL;
@@ -66,7 +66,7 @@ export async function connectPostgres(url: string, logger: Logger, connectTimeou
   const password = parsed.password === "" ? undefined : decodeURIComponent(parsed.password);
 
   const pool = new pg.Pool({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
-  // An idle client that loses its server emits on the pool; without a listener Node exits.
+  // An idle client that loses its server emits `error` on the pool, and without a listener Node exits.
   pool.on("error", (error) => {
     logger.log("error", "PostgreSQL connection lost", { url: masked, error: maskSecrets(error.message, password) });
   });
@@ -161,7 +161,7 @@ export async function connectPglite(directory: string | undefined, logger: Logge
   };
 }
 
-/** The driver's message, or the code of an aggregated connection error that has no message. */
+/** Returns the driver's message, or the codes of an aggregated connection error that has no message. */
 function describeError(error: unknown): string {
   if (error instanceof AggregateError && error.message === "") {
     return error.errors.map(describeError).join("; ");

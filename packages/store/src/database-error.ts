@@ -25,7 +25,7 @@ export function serverError(error: unknown): ServerError | undefined {
   return undefined;
 }
 
-/** A one-line description of a failed query without its parameters. */
+/** Describes a failed query in one line, without its parameters. */
 export function describeServerError(error: unknown): string {
   const server = serverError(error);
   if (server === undefined) return String(error);

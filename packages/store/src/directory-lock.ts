@@ -32,10 +32,10 @@ export function lockDirectory(directory: string): DirectoryLock {
 
     const current = readHolder(path);
     if (current !== undefined && isProcessAlive(current.pid)) {
-      const who = current.pid === process.pid ? "this process" : `process ${current.pid}`;
+      const holderName = current.pid === process.pid ? "this process" : `process ${current.pid}`;
       throw new StoreError(
         "directory_locked",
-        `Store directory ${directory} is already open in ${who} (lock file ${path}). ` +
+        `Store directory ${directory} is already open in ${holderName} (lock file ${path}). ` +
           "An embedded store serves one process at a time: close the other store first, " +
           "or share a PostgreSQL server between processes by passing a postgres:// URL.",
       );
@@ -49,8 +49,8 @@ export function lockDirectory(directory: string): DirectoryLock {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
   }
-  // NOTE: a third process creating a lock between another's staleness check and its rename can
-  // still lose its lock; the window is a few system calls wide.
+  // NOTE: a process that creates its lock between another process's staleness check and rename can
+  // still lose that lock. The window is a few system calls wide.
   throw new StoreError(
     "directory_locked",
     `Could not take the lock ${path} after 3 attempts because other processes kept taking it. Try again.`,

@@ -92,5 +92,7 @@ async function insertInBatches<T>(
 
 /** Code-point order, the same in every process whatever its locale. */
 function compareKeys(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }

@@ -11,7 +11,7 @@ export async function cacheGet(db: Database, key: string): Promise<CachedJudgeRe
 
 /**
  * Stores a judge response unless the key is already cached: the first writer wins, so two workers
- * that raced on one request keep one answer. Returns whether this call stored it.
+ * that raced on one request keep one response. Returns whether this call stored it.
  */
 export async function cachePut(db: Database, entry: JudgeCacheEntry): Promise<boolean> {
   const inserted = await db.insert(judgeCache).values(entry).onConflictDoNothing().returning({ key: judgeCache.key });

@@ -133,7 +133,7 @@ describe.each(backends)("store on $name", ({ url }) => {
       const name = uniqueName("add-version");
       await store.importDataset(tinyDataset(name), { source: "human" });
       const first = judgment(name, { source: "llm", judge: "model-a", guidelineVersion: "v1", createdAt: new Date("2024-01-01T00:00:00Z") });
-      const second = { ...first, guidelineVersion: "v2", grade: GRADE_MODERATE, createdAt: new Date("2024-02-01T00:00:00Z") };
+      const second: NewJudgment = { ...first, guidelineVersion: "v2", grade: GRADE_MODERATE, createdAt: new Date("2024-02-01T00:00:00Z") };
       expect(await store.addJudgments([first, second])).toEqual({ inserted: 2, skipped: 0 });
       const stored = (await latestOf(store, name, ["llm"]))[0];
       expect(stored?.guidelineVersion).toBe("v2");

@@ -46,7 +46,7 @@ import type {
  * Pending migrations are applied before it returns.
  *
  * @throws StoreError `invalid_url` for a URL that is not a PostgreSQL URL, `connection_failed` when
- * the server does not answer within `connectTimeoutMs` or rejects the login, `directory_locked`
+ * the server does not respond within `connectTimeoutMs` or rejects the login, `directory_locked`
  * when another process has the directory open. Messages mask the URL's password.
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
@@ -70,7 +70,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
 /** Judgments with provenance, engagement, audit findings, judge responses and runs. */
 export class Store {
   readonly backend: Backend;
-  /** Where the data lives, with any password masked. */
+  /** Data location with any password masked: a URL, a directory or `memory`. */
   readonly location: string;
   readonly #connection: Connection;
   readonly #db: Database;

@@ -1,6 +1,6 @@
 import type { Judgment, Logger, ProgressCallback } from "@mine-refine/core";
 
-/** Who produced a judgment. */
+/** Producer of a judgment: crowd labels, a model judge, an audit re-grade or an expert. */
 export const JUDGMENT_SOURCES = ["human", "judge", "llm", "audit", "expert"] as const;
 export type JudgmentSource = (typeof JUDGMENT_SOURCES)[number];
 

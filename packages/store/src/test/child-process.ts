@@ -22,7 +22,7 @@ export interface RunningChild {
 }
 
 /**
- * Starts scripts/import-child.mjs, which runs the built package. `onEvent` sees each event as it
+ * Starts scripts/import-child.mjs, which runs the built package. `onEvent` receives each event as it
  * arrives, so a test can kill the child at a chosen point.
  */
 export function startChild(args: string[], env: Record<string, string>, onEvent?: (event: ChildEvent, child: ChildProcess) => void): RunningChild {

@@ -1,7 +1,7 @@
 import { type Dataset, GRADES } from "@mine-refine/core";
 
 /**
- * A dataset whose judgment `i` grades the pair (query `i / productsPerQuery`, product `i`), so a
+ * Builds a dataset whose judgment `i` grades the pair (query `i / productsPerQuery`, product `i`), so a
  * test can tell from a product id which import batch its judgment belonged to.
  */
 export function makeSyntheticDataset(name: string, queryCount: number, productsPerQuery: number): Dataset {
