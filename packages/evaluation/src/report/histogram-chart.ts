@@ -6,7 +6,6 @@ import type { ReportSystem } from "./types.js";
 const WIDTH = 380;
 const HEIGHT = 240;
 const MARGIN = { left: 56, right: 14, top: 30, bottom: 42 };
-const LEGEND_ENTRY_WIDTH = 104;
 
 /** Score histogram of one system's judged pairs, `edges.length - 1` bins shared by all grades. */
 export type ScoreHistogram = NonNullable<ReportSystem["histogram"]>;
@@ -60,7 +59,7 @@ export function renderHistogramChart(systemName: string, histogram: ScoreHistogr
     const dash = GRADE_DASHES[grade] === "" ? "" : ` stroke-dasharray="${GRADE_DASHES[grade]}"`;
     parts.push(
       `<path class="histogram-series" data-grade="${grade}" d="${steps.join("")}" fill="${GRADE_COLORS[grade]}" ` +
-        `fill-opacity="0.14" stroke="${GRADE_COLORS[grade]}" stroke-width="2"${dash}/>`,
+        `fill-opacity="0.07" stroke="${GRADE_COLORS[grade]}" stroke-width="2"${dash}/>`,
     );
   }
 
@@ -69,7 +68,6 @@ export function renderHistogramChart(systemName: string, histogram: ScoreHistogr
       REPORT_GRADES.map((grade) => ({ label: GRADE_LABELS[grade], color: GRADE_COLORS[grade], dash: GRADE_DASHES[grade] })),
       MARGIN.left,
       12,
-      LEGEND_ENTRY_WIDTH,
     ),
   );
   parts.push("</svg>");

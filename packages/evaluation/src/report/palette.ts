@@ -4,7 +4,7 @@ import type { ReportSystem } from "./types.js";
 /**
  * Grade colours from the Okabe–Ito palette: vermillion, sky blue and blue differ in hue for normal
  * vision and in lightness for protanopia, deuteranopia and tritanopia. Every chart also gives each
- * grade its own dash pattern, so a grey-scale print still tells them apart.
+ * grade its own dash pattern, so grades stay distinct in a grey-scale print.
  */
 export const GRADE_COLORS: Readonly<Record<Grade, string>> = {
   [GRADE_RELEVANT]: "#0072B2",

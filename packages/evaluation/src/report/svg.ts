@@ -25,14 +25,16 @@ export function coord(value: number): string {
   return String(Math.round(value * 100) / 100);
 }
 
-/** The step of 1, 2 or 5 times a power of ten closest above `span / targetCount`. */
+/** Returns the smallest step of 1, 2, 5 or 10 times a power of ten that is at least `span / targetCount`. */
 export function niceStep(span: number, targetCount: number): number {
   const raw = span / Math.max(1, targetCount);
   if (!(raw > 0) || !Number.isFinite(raw)) return 1;
   const power = 10 ** Math.floor(Math.log10(raw));
   const fraction = raw / power;
-  const multiple = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10;
-  return multiple * power;
+  for (const multiple of [1, 2, 5]) {
+    if (fraction <= multiple) return multiple * power;
+  }
+  return 10 * power;
 }
 
 /** Decimals needed to print multiples of `step` exactly, for example 2 for 0.05. */
@@ -115,17 +117,26 @@ export interface LegendEntry {
   dash: string;
 }
 
-/** Draws a one-row legend of line samples starting at (x, y), each entry `entryWidth` units wide. */
-export function lineLegend(entries: readonly LegendEntry[], x: number, y: number, entryWidth: number): string {
+/** Approximate advance width of one character of the 11px chart font, in SVG units. */
+const CHAR_WIDTH = 6.3;
+const LEGEND_SAMPLE_WIDTH = 18;
+const LEGEND_GAP = 12;
+
+/**
+ * Draws a one-row legend of line samples starting at (x, y). Each entry is as wide as its sample
+ * plus its label at an estimated CHAR_WIDTH per character, so long labels do not overlap.
+ */
+export function lineLegend(entries: readonly LegendEntry[], x: number, y: number): string {
   const parts = [`<g class="legend">`];
-  entries.forEach((entry, index) => {
-    const left = x + index * entryWidth;
+  let left = x;
+  for (const entry of entries) {
     const dash = entry.dash === "" ? "" : ` stroke-dasharray="${entry.dash}"`;
     parts.push(
-      `<line x1="${coord(left)}" y1="${coord(y)}" x2="${coord(left + 22)}" y2="${coord(y)}" stroke="${entry.color}" stroke-width="2.5"${dash}/>`,
+      `<line x1="${coord(left)}" y1="${coord(y)}" x2="${coord(left + LEGEND_SAMPLE_WIDTH)}" y2="${coord(y)}" stroke="${entry.color}" stroke-width="2.5"${dash}/>`,
     );
-    parts.push(`<text x="${coord(left + 27)}" y="${coord(y)}" dy="0.32em">${escapeHtml(entry.label)}</text>`);
-  });
+    parts.push(`<text x="${coord(left + LEGEND_SAMPLE_WIDTH + 5)}" y="${coord(y)}" dy="0.32em">${escapeHtml(entry.label)}</text>`);
+    left += LEGEND_SAMPLE_WIDTH + 5 + Array.from(entry.label).length * CHAR_WIDTH + LEGEND_GAP;
+  }
   parts.push("</g>");
   return parts.join("");
 }

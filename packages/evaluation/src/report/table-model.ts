@@ -35,6 +35,8 @@ export const MARKER_LOWER = "▼";
  * Flags the best (largest) values for bold type. Values are compared after rounding to
  * `VALUE_DIGITS` decimals, so every value that prints the same as the best is bold too. Nothing is
  * flagged unless at least two values are present, because a lone value is not "best" of anything.
+ * NOTE: larger is taken as better for every column, which holds for NDCG, recall, precision, MRR and
+ * separation, but a lower-is-better metric added later would get the wrong cell in bold.
  */
 export function flagBest(values: readonly (number | null | undefined)[]): boolean[] {
   const rounded = values.map((value) => (isPresent(value) ? Number(value.toFixed(VALUE_DIGITS)) : null));

@@ -6,7 +6,6 @@ import type { ReportSystem } from "./types.js";
 const WIDTH = 380;
 const HEIGHT = 250;
 const MARGIN = { left: 56, right: 14, top: 30, bottom: 42 };
-const LEGEND_ENTRY_WIDTH = 81;
 const MEASURE_DASHES = { precision: "", recall: "6 3" } as const;
 const NEUTRAL_COLOR = "#555555";
 
@@ -77,9 +76,9 @@ export function renderThresholdChart(systemName: string, curves: readonly Thresh
         { label: "precision", color: NEUTRAL_COLOR, dash: MEASURE_DASHES.precision },
         { label: "recall", color: NEUTRAL_COLOR, dash: MEASURE_DASHES.recall },
       ],
-      MARGIN.left,
+      // Four entries need nearly the full width, so this legend starts at the left edge.
+      10,
       12,
-      LEGEND_ENTRY_WIDTH,
     ),
   );
   parts.push("</svg>");
