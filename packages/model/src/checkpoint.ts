@@ -41,8 +41,8 @@ export async function saveCheckpoint(dir: string, encoder: TwoTowerEncoder, extr
     const config: CheckpointConfigFile = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION, encoder: encoder.config, ...(extra ? { extra } : {}) };
     await writeFile(join(temporary, CHECKPOINT_CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
     if (await exists(dir)) {
-      // NOTE: between these two renames `dir` is briefly absent; a reader then finds the old files
-      // under the .old name, but loadCheckpoint does not look there.
+      // NOTE: between these two renames `dir` is briefly absent. A crash there leaves the previous
+      // checkpoint under the hidden .old name, which loadCheckpoint does not look for.
       const old = join(dirname(dir), `.${basename(dir)}.old-${suffix}`);
       await rename(dir, old);
       await rename(temporary, dir);
@@ -62,9 +62,8 @@ export interface LoadedCheckpoint {
 }
 
 /**
- * Loads an encoder saved by `saveCheckpoint`. Every tensor's shape is checked against the shapes the
- * saved config implies; a mismatch, a missing or an unexpected tensor raises an InputError naming
- * the file and the tensor.
+ * Loads an encoder saved by `saveCheckpoint` and checks every tensor's shape against the saved
+ * config. A mismatched, missing or unexpected tensor raises an InputError naming the file and tensor.
  */
 export async function loadCheckpoint(dir: string, options: { matmul?: MatmulBackend } = {}): Promise<LoadedCheckpoint> {
   const configPath = join(dir, CHECKPOINT_CONFIG_FILE);

@@ -3,7 +3,7 @@
  */
 import { type Product, isCjkWord, murmur3, murmur3Bytes, normalizeText, segmentWords } from "@mine-refine/core";
 
-/** How texts become bags of hashed feature ids. Saved in checkpoints, so ids stay stable. */
+/** Settings that turn texts into bags of hashed feature ids. Checkpoints store them, so ids stay stable. */
 export interface FeaturizerConfig {
   /** Size of the hashed id space, which is the number of embedding rows. Bucket 0 is reserved for empty text. */
   buckets: number;
@@ -143,7 +143,7 @@ export class Featurizer {
   /**
    * Returns the bucket of one feature string in a field, in [1, buckets): MurmurHash3 of the
    * feature's UTF-8 bytes, as `murmur3` from core computes it. The bytes go through a reused buffer
-   * because a fresh `TextEncoder.encode` array per feature dominated featurization time.
+   * because a new `TextEncoder.encode` array per feature was the largest cost in a featurization profile.
    */
   bucketOf(feature: string, field: string): number {
     if (this.utf8Buffer.length < feature.length * 3) this.utf8Buffer = new Uint8Array(feature.length * 3);

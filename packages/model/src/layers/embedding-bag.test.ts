@@ -24,7 +24,7 @@ function referenceForward(table: Float64Array, dim: number, pooling: Pooling): F
 
 describe("EmbeddingBag", () => {
   it("mean pooling by hand", () => {
-    // Row i holds [i, 10 i]. Bag 0 mean of rows 1, 3, 1 = [5/3, 50/3]; bag 1 = row 2.
+    // Row i contains [i, 10 i]. Bag 0 mean of rows 1, 3, 1 = [5/3, 50/3]; bag 1 = row 2.
     const table = Float32Array.of(0, 0, 1, 10, 2, 20, 3, 30);
     const output = new EmbeddingBag(4, 2, "mean", table).forward(batch);
     expect(output[0]).toBeCloseTo(5 / 3, 6);

@@ -13,8 +13,7 @@ export type Pooling = "mean" | "sqrt";
 
 /**
  * The occurrences of a FeatureBatch grouped by table row, rows ascending. Forward and backward walk
- * the table in address order through it, which on a large table is several times faster than
- * visiting rows in feature order, and each touched gradient row is written in one pass.
+ * the table in address order through it, and each touched gradient row is written in one pass.
  */
 export interface BagRowIndex {
   rows: Int32Array; // [uniqueRows] distinct table rows, ascending
@@ -24,6 +23,8 @@ export interface BagRowIndex {
   bagCount: number;
 }
 
+// TODO: forward, backward and the lazy Adam step use one thread. Worker threads that each take a
+// range of embedding columns over shared buffers could use the other cores.
 export class EmbeddingBag {
   readonly buckets: number;
   readonly dim: number;
@@ -44,7 +45,7 @@ export class EmbeddingBag {
 
   /**
    * Fills the table with normal(0, std) draws. Both outputs of each Box–Muller transform are used,
-   * which halves the time of the standard one-draw form on a table of tens of millions of values.
+   * so a table needs half the uniform draws and logarithms of the one-output form.
    */
   initialize(rng: Rng, std: number): void {
     const table = this.table;
@@ -73,6 +74,7 @@ export class EmbeddingBag {
       if (count[id] === 0) distinct.push(id);
       count[id]!++;
     }
+
     const rows = Int32Array.from(distinct).sort();
     const starts = new Int32Array(rows.length + 1);
     let start = 0;
@@ -80,9 +82,10 @@ export class EmbeddingBag {
       const row = rows[u]!;
       starts[u] = start;
       start += count[row]!;
-      count[row] = starts[u]!; // from here on the scratch holds the next free slot of each row
+      count[row] = starts[u]!; // from here on the scratch contains the next free slot of each row
     }
     starts[rows.length] = start;
+
     const bags = new Int32Array(ids.length);
     const scales = new Float32Array(ids.length);
     for (let b = 0; b < bagCount; b++) {
@@ -95,6 +98,7 @@ export class EmbeddingBag {
         scales[slot] = scale;
       }
     }
+
     for (let u = 0; u < rows.length; u++) count[rows[u]!] = 0;
     return { rows, starts, bags, scales, bagCount };
   }

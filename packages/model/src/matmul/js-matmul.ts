@@ -4,9 +4,8 @@
 import { type MatmulBackend, checkGemmShapes } from "./backend.js";
 
 /**
- * Reference matrix products in plain TypeScript. Loops are ordered so the innermost one walks
- * contiguous memory, which is several times faster than the textbook i-j-k order, but this is still
- * about two orders of magnitude slower than ONNX Runtime. Use it for tests and tiny models.
+ * Reference matrix products in plain TypeScript, for tests and tiny models. Loops are ordered so the
+ * innermost one walks contiguous memory, but this is still far slower than ONNX Runtime.
  */
 export class JsMatmul implements MatmulBackend {
   async gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<Float32Array> {

@@ -1,6 +1,7 @@
 /**
  * Shapes as in `backend.ts`: op(A) [m, k], op(B) [k, n], C [m, n], row-major.
  */
+import { InternalError } from "@mine-refine/core";
 import ort from "onnxruntime-node";
 import { encodeOnnxModel } from "../onnx/model-proto.js";
 import { type MatmulBackend, checkGemmShapes } from "./backend.js";
@@ -40,7 +41,7 @@ export class OrtMatmul implements MatmulBackend {
     };
     const results = await session.run(feeds);
     const output = results.Y;
-    if (output === undefined) throw new Error("Internal error: ONNX Runtime Gemm session returned no output Y");
+    if (output === undefined) throw new InternalError("ONNX Runtime Gemm session returned no output Y");
     return output.data as Float32Array;
   }
 

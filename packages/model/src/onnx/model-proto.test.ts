@@ -56,7 +56,7 @@ describe("encodeOnnxModel", () => {
     expect([...(y.data as Float32Array)]).toEqual([1, 4, 2, 5, 3, 6]);
   });
 
-  it("metadata visible to ONNX Runtime", async () => {
+  it("model with metadata loads", async () => {
     const bytes = encodeOnnxModel({
       graph: {
         name: "identity",

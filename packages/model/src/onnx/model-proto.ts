@@ -69,7 +69,7 @@ export interface OnnxGraph {
 
 export interface OnnxModel {
   graph: OnnxGraph;
-  /** Defaults to 9. ONNX Runtime 1.31 reads IR versions up to 11. */
+  /** Defaults to 9, which the tests load in ONNX Runtime 1.31. */
   irVersion?: number;
   /** Opset per domain; defaults to the ai.onnx opset 17. */
   opsets?: readonly { domain: string; version: number }[];

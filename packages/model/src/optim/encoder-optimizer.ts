@@ -9,7 +9,7 @@ export interface EncoderOptimizerSettings extends AdamSettings {
   /** Maximum global gradient norm over dense and sparse gradients; Infinity turns clipping off. Defaults to 1. */
   maxGradNorm?: number;
   /**
-   * Multiplier of the learning rate for the embedding table. Defaults to 1. Each table row sees few
+   * Multiplier of the learning rate for the embedding table. Defaults to 1. Each table row receives few
    * updates, so values above 1 can speed up training of rare features.
    */
   embeddingLearningRateScale?: number;
