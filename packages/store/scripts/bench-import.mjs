@@ -1,6 +1,6 @@
 // Measures how fast the store imports the Home Depot training set (74,067 judgments) into a fresh
 // embedded PGlite directory and, when MINE_REFINE_PG_URL is set, into PostgreSQL; then imports it
-// again to time the all-skipped path.
+// again to time the all-skipped path, and reads it back with loadDataset.
 //
 //   pnpm --filter @mine-refine/store bench:import [-- --batch-size 1000]
 //
@@ -50,6 +50,12 @@ async function bench(label, options, dataset) {
       `${label}: second import ${secondSeconds.toFixed(1)} s, ${Math.round(rows / secondSeconds)} rows/s; ` +
         `inserted ${second.products.inserted + second.queries.inserted + second.judgments.inserted}, ` +
         `skipped ${second.products.skipped + second.queries.skipped + second.judgments.skipped}`,
+    );
+    start = performance.now();
+    const loaded = await store.loadDataset(dataset.name);
+    console.log(
+      `${label}: loadDataset ${seconds(start).toFixed(1)} s for ${loaded.products.length} products, ` +
+        `${loaded.queries.length} queries, ${loaded.judgments.length} judgments`,
     );
   } finally {
     await store.close();
