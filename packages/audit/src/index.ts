@@ -1,1 +1,16 @@
-export {};
+export * from "./aggregate-events.js";
+export * from "./audit-report.js";
+export * from "./beta.js";
+export * from "./bias-correction.js";
+export * from "./calibrate-click-log.js";
+export * from "./engagement.js";
+export * from "./examination.js";
+export * from "./findings-csv.js";
+export * from "./inconsistencies.js";
+export * from "./noise-experiment.js";
+export { fitZipfExponent, zipfProbabilities } from "./power-law.js";
+export * from "./position-based-model.js";
+export * from "./read-engagement.js";
+export * from "./regrade.js";
+export * from "./rules.js";
+export * from "./simulate-engagement.js";
