@@ -1,6 +1,8 @@
-// Measures how fast the store imports the Home Depot training set (74,067 judgments) into a fresh
-// embedded PGlite directory and, when MINE_REFINE_PG_URL is set, into PostgreSQL; then imports it
-// again to time the all-skipped path, and reads it back with loadDataset.
+// Measures how fast the store imports the Home Depot training set into a fresh embedded PGlite
+// directory and, when MINE_REFINE_PG_URL is set, into PostgreSQL. The file has 74,067 rows, and the
+// loader keeps the first of each repeated (query, product) pair, which leaves 74,062 judgments.
+// Each backend then imports the dataset again to time the all-skipped path and reads it back with
+// loadDataset.
 //
 //   pnpm --filter @mine-refine/store bench:import [-- --batch-size 1000]
 //
