@@ -8,7 +8,7 @@
  * queries with up to 8 products each (their judged products first, random fill after).
  *
  *   pnpm --filter @mine-refine/losses build
- *   cd packages/model && pnpm exec tsx scripts/measure-training.ts [steps] [intraOpNumThreads]
+ *   cd packages/model && pnpm exec tsx scripts/measure-training.ts [steps] [intraOpNumThreads] [spin]
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -140,11 +140,12 @@ function* sampleBatches(corpus: Corpus, rng: Rng): Generator<TrainingBatch> {
 async function main(): Promise<void> {
   const steps = Number(process.argv[2] ?? 30);
   const threads = Number(process.argv[3] ?? 2);
+  const allowSpinning = process.argv[4] === "spin";
   const rng = new Rng(1);
   const dataDir = process.env.MINE_REFINE_DATA_DIR;
   const corpus = dataDir ? loadHomeDepot(dataDir) : generateCorpus(rng.fork("corpus"));
 
-  const matmul = new OrtMatmul({ intraOpNumThreads: threads });
+  const matmul = new OrtMatmul({ intraOpNumThreads: threads, allowSpinning });
   const encoder = new TwoTowerEncoder(DEFAULT_ENCODER_CONFIG, { matmul, seed: 1 });
   const queryFeatures = new Map<string, Int32Array>();
   const productFeatures = new Map<string, Int32Array>();
@@ -182,6 +183,7 @@ async function main(): Promise<void> {
     source: corpus.source,
     steps: perStep.length,
     intraOpNumThreads: threads,
+    allowSpinning,
     meanPairsPerStep: Math.round(pairsPerStep),
     meanStepMs: Math.round((seconds / perStep.length) * 1000),
     pairsPerSecond: Math.round((pairsPerStep * perStep.length) / seconds),

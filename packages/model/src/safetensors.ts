@@ -1,5 +1,5 @@
 /**
- * The safetensors format (https://github.com/huggingface/safetensors): an 8-byte little-endian
+ * The safetensors file format: an 8-byte little-endian
  * unsigned header length N, N bytes of JSON header, then the raw little-endian tensor data. The
  * header maps each tensor name to { dtype, shape, data_offsets: [begin, end] }, offsets counted from
  * the start of the data section, plus an optional "__metadata__" map of strings. Only F32 tensors are
@@ -17,7 +17,7 @@ export interface SafetensorsTensor {
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function requireLittleEndian(): void {
-  // NOTE: big-endian hosts would need a byte swap on write and read; none is implemented.
+  // NOTE: big-endian hosts would need a byte swap on write and read, which is not implemented.
   if (!littleEndian) throw new Error("safetensors support here requires a little-endian host");
 }
 

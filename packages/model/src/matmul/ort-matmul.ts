@@ -12,6 +12,12 @@ export interface OrtMatmulOptions {
    * a fixed thread count on one machine, but may differ in the last bits between thread counts.
    */
   intraOpNumThreads?: number;
+  /**
+   * Lets ONNX Runtime's pool threads busy-wait for the next product after one finishes. Off by
+   * default, because the TypeScript work between products (embedding bags, optimizer) needs the same
+   * cores and spinning threads take CPU time from it.
+   */
+  allowSpinning?: boolean;
 }
 
 /**
@@ -21,6 +27,7 @@ export interface OrtMatmulOptions {
 export class OrtMatmul implements MatmulBackend {
   private readonly sessions = new Map<string, Promise<ort.InferenceSession>>();
   private readonly intraOpNumThreads: number;
+  private readonly allowSpinning: boolean;
 
   constructor(options: OrtMatmulOptions = {}) {
     const threads = options.intraOpNumThreads ?? 2;
@@ -28,6 +35,7 @@ export class OrtMatmul implements MatmulBackend {
       throw new RangeError(`OrtMatmul: intraOpNumThreads must be a positive integer, received ${threads}`);
     }
     this.intraOpNumThreads = threads;
+    this.allowSpinning = options.allowSpinning ?? false;
   }
 
   async gemm(a: Float32Array, b: Float32Array, m: number, k: number, n: number, transA: boolean, transB: boolean): Promise<Float32Array> {
@@ -60,6 +68,7 @@ export class OrtMatmul implements MatmulBackend {
         interOpNumThreads: 1,
         executionMode: "sequential",
         graphOptimizationLevel: "all",
+        extra: { session: { intra_op: { allow_spinning: this.allowSpinning ? "1" : "0" } } },
       });
       this.sessions.set(key, session);
     }

@@ -10,15 +10,16 @@ export interface EncoderOptimizerSettings extends AdamSettings {
   maxGradNorm?: number;
   /**
    * Multiplier of the learning rate for the embedding table. Defaults to 1. Each table row receives few
-   * updates, so values above 1 can speed up training of rare features.
+   * updates, so values above 1 give rarely seen features larger steps.
    */
   embeddingLearningRateScale?: number;
 }
 
 /**
  * Lazy Adam for the embedding table and AdamW for the dense layers of one encoder, with gradient
- * clipping over both. Its moments live in memory only: a checkpoint does not store them.
+ * clipping over both. For the default encoder the moments take about twice the table's memory.
  */
+// NOTE: the moments live in memory only, so training resumed from a checkpoint restarts them at zero.
 export class EncoderOptimizer {
   private readonly dense: AdamW;
   private readonly sparse: LazyAdam;
