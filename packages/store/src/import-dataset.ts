@@ -2,7 +2,14 @@ import { type Dataset, noProgress, type ProgressCallback } from "@mine-refine/co
 import type { Database } from "./connect.js";
 import { describeServerError } from "./database-error.js";
 import { StoreError } from "./errors.js";
-import { checkBatchSize, checkJudgment, insertJudgmentBatch, PARAMETERS_PER_JUDGMENT } from "./judgments.js";
+import {
+  checkBatchSize,
+  checkJudgment,
+  compareKeys,
+  comparePairs,
+  insertJudgmentBatch,
+  PARAMETERS_PER_JUDGMENT,
+} from "./judgments.js";
 import { products, queries } from "./schema.js";
 import type { ImportCounts, ImportOptions, InsertCounts, NewJudgment } from "./types.js";
 
@@ -53,12 +60,9 @@ export async function importDataset(db: Database, dataset: Dataset, options: Imp
     return (await db.insert(queries).values(values).onConflictDoNothing().returning({ id: queries.id })).length;
   });
 
-  const judgmentCounts = await insertInBatches("judgments", judgmentRows, batchSize, progress, (batch, start) => {
-    const sorted = [...batch].sort(
-      (a, b) => compareKeys(a.queryId, b.queryId) || compareKeys(a.productId, b.productId),
-    );
-    return insertJudgmentBatch(db, sorted, start);
-  });
+  const judgmentCounts = await insertInBatches("judgments", judgmentRows, batchSize, progress, (batch, start) =>
+    insertJudgmentBatch(db, [...batch].sort(comparePairs), start),
+  );
 
   return { products: productCounts, queries: queryCounts, judgments: judgmentCounts };
 }
@@ -88,11 +92,4 @@ async function insertInBatches<T>(
     progress({ task, done: start + batch.length, total: rows.length });
   }
   return { inserted, skipped: rows.length - inserted };
-}
-
-/** Code-point order, the same in every process whatever its locale. */
-function compareKeys(a: string, b: string): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  return 0;
 }

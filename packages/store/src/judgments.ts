@@ -97,15 +97,30 @@ export async function insertJudgmentBatch(db: Database, rows: readonly NewJudgme
   }
 }
 
-/** Adds judgments in batches, skipping those whose identity is already stored. */
+/**
+ * Adds judgments in batches, skipping those whose identity is already stored. Each batch is sorted
+ * by pair so that two processes adding overlapping rows lock them in the same order.
+ */
 export async function addJudgments(db: Database, rows: readonly NewJudgment[], batchSize: number): Promise<InsertCounts> {
   checkBatchSize(batchSize, PARAMETERS_PER_JUDGMENT, "batchSize");
   rows.forEach(checkJudgment);
   let inserted = 0;
   for (let start = 0; start < rows.length; start += batchSize) {
-    inserted += await insertJudgmentBatch(db, rows.slice(start, start + batchSize), start);
+    const batch = rows.slice(start, start + batchSize).sort(comparePairs);
+    inserted += await insertJudgmentBatch(db, batch, start);
   }
   return { inserted, skipped: rows.length - inserted };
+}
+
+/** Orders judgments by (query id, product id) in code-point order, the same in every process. */
+export function comparePairs(a: NewJudgment, b: NewJudgment): number {
+  return compareKeys(a.queryId, b.queryId) || compareKeys(a.productId, b.productId);
+}
+
+export function compareKeys(a: string, b: string): number {
+  if (a < b) return -1;
+  if (a > b) return 1;
+  return 0;
 }
 
 /** `CASE source WHEN 'expert' THEN 4 ... END`, the precedence of a row's source. */
