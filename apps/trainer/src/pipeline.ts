@@ -41,7 +41,7 @@ export async function runPipeline(config: TrainConfig, options: PipelineOptions)
     logger,
     progress,
     async data() {
-      prepared ??= await loadPreparedData(config, run.stageDir("data"));
+      prepared ??= await loadPreparedData(config, run.stageDir("data"), logger);
       return prepared;
     },
   };

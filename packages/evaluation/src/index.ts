@@ -52,3 +52,5 @@ export {
   thresholdReport,
 } from "./thresholds.js";
 export { formatTrecQrels, formatTrecRun, writeTrecQrels, writeTrecRun } from "./trec.js";
+export * from "./compare/index.js";
+export * from "./report/index.js";

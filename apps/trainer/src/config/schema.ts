@@ -9,6 +9,8 @@ const homeDepotSource = z
     /** The Kaggle `train.csv.zip` or an extracted `train.csv`. */
     path: z.string().min(1),
     encoding: z.enum(["latin1", "utf-8"]).default("latin1"),
+    /** What to do with a product listed with two titles, or a pair rated twice: stop, or keep the first row and warn. */
+    onConflict: z.enum(["error", "keep-first"]).default("error"),
     thresholds: z
       .object({ relevant: z.number().default(2.5), moderate: z.number().default(1.75) })
       .strict()
@@ -24,6 +26,7 @@ const esciSource = z
     locale: z.string().optional(),
     split: z.enum(["train", "test"]).optional(),
     smallVersion: z.boolean().optional(),
+    onConflict: z.enum(["error", "keep-first"]).default("error"),
     mapping: z
       .object({
         E: z.number().int().min(0).max(2),
@@ -41,6 +44,7 @@ const genericSource = z
     kind: z.literal("generic"),
     path: z.string().min(1),
     productFields: z.array(z.string()).optional(),
+    onConflict: z.enum(["error", "keep-first"]).default("error"),
   })
   .strict();
 
@@ -101,7 +105,7 @@ const stage1Schema = z
       .prefault({}),
     weightDecay: z.number().min(0).default(0.01),
     warmupSteps: z.number().int().min(0).default(100),
-    decay: z.enum(["linear", "cosine", "none"]).default("linear"),
+    decay: z.enum(["linear", "cosine", "constant"]).default("linear"),
     clipNorm: z.number().positive().default(5),
     logEvery: positiveInt.default(50),
     loss: lossSchema,

@@ -1,16 +1,16 @@
 import path from "node:path";
-import type { Dataset, Grade, Logger, QuerySplit } from "@mine-refine/core";
+import { type Dataset, type Grade, InternalError, type Logger, type Product, type Query, type QuerySplit } from "@mine-refine/core";
 import { datasetStats, formatDatasetStats, generateDemoCatalog, loadEsci, loadGeneric, loadHomeDepot, splitQueries } from "@mine-refine/data";
 import type { DataSourceConfig, TrainConfig } from "../config/schema.js";
 import { readJson, writeAtomic } from "../run/run-directory.js";
 
 /** Loads the configured data set. Every adapter validates its input and names the file and row on error. */
-export async function loadConfiguredDataset(source: DataSourceConfig): Promise<Dataset> {
+export async function loadConfiguredDataset(source: DataSourceConfig, logger: Logger): Promise<Dataset> {
   switch (source.kind) {
     case "demo":
       return generateDemoCatalog({ seed: source.seed, products: source.products, queriesPerLocale: source.queriesPerLocale });
     case "homedepot":
-      return loadHomeDepot({ path: source.path, encoding: source.encoding, thresholds: source.thresholds });
+      return loadHomeDepot({ path: source.path, encoding: source.encoding, thresholds: source.thresholds, onConflict: source.onConflict, logger });
     case "esci":
       return loadEsci({
         examplesPath: source.examplesPath,
@@ -19,9 +19,11 @@ export async function loadConfiguredDataset(source: DataSourceConfig): Promise<D
         split: source.split,
         smallVersion: source.smallVersion,
         mapping: source.mapping as Record<"E" | "S" | "C" | "I", Grade> | undefined,
+        onConflict: source.onConflict,
+        logger,
       });
     case "generic":
-      return loadGeneric({ path: source.path, productFields: source.productFields });
+      return loadGeneric({ path: source.path, productFields: source.productFields, onConflict: source.onConflict, logger });
   }
 }
 
@@ -29,11 +31,34 @@ export async function loadConfiguredDataset(source: DataSourceConfig): Promise<D
 export interface PreparedData {
   dataset: Dataset;
   split: QuerySplit;
+  /** Returns a product by id; an unknown id is a broken invariant of the data set. */
+  product(productId: string): Product;
+  query(queryId: string): Query;
+}
+
+/** Adds id lookups to a data set and its split. */
+export function prepareData(dataset: Dataset, split: QuerySplit): PreparedData {
+  const products = new Map(dataset.products.map((product) => [product.id, product]));
+  const queries = new Map(dataset.queries.map((query) => [query.id, query]));
+  return {
+    dataset,
+    split,
+    product(productId) {
+      const product = products.get(productId);
+      if (product === undefined) throw new InternalError(`judged product "${productId}" is not in the catalog of ${dataset.name}`);
+      return product;
+    },
+    query(queryId) {
+      const query = queries.get(queryId);
+      if (query === undefined) throw new InternalError(`query "${queryId}" is not in ${dataset.name}`);
+      return query;
+    },
+  };
 }
 
 /** Loads the data set, splits its queries and writes `split.json`, `stats.json` and `stats.txt`. */
 export async function runDataStage(config: TrainConfig, dir: string, logger: Logger): Promise<PreparedData> {
-  const dataset = await loadConfiguredDataset(config.data.source);
+  const dataset = await loadConfiguredDataset(config.data.source, logger);
   const split = splitQueries(dataset, config.data.split);
   const stats = datasetStats(dataset, split);
   await writeAtomic(path.join(dir, "split.json"), `${JSON.stringify(split)}\n`);
@@ -41,12 +66,12 @@ export async function runDataStage(config: TrainConfig, dir: string, logger: Log
   const table = formatDatasetStats(stats);
   await writeAtomic(path.join(dir, "stats.txt"), `${table}\n`);
   logger.log("info", `data set ${dataset.name}\n${table}`);
-  return { dataset, split };
+  return prepareData(dataset, split);
 }
 
 /** Reloads the data set and the split written by a finished data stage. */
-export async function loadPreparedData(config: TrainConfig, dataStageDir: string): Promise<PreparedData> {
-  const dataset = await loadConfiguredDataset(config.data.source);
+export async function loadPreparedData(config: TrainConfig, dataStageDir: string, logger: Logger): Promise<PreparedData> {
+  const dataset = await loadConfiguredDataset(config.data.source, logger);
   const split = await readJson<QuerySplit>(path.join(dataStageDir, "split.json"));
-  return { dataset, split };
+  return prepareData(dataset, split);
 }

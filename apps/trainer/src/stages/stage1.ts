@@ -1,0 +1,125 @@
+import path from "node:path";
+import { type Judgment, MineRefineError } from "@mine-refine/core";
+import { createBatchSampler, createInfoNceLoss, createSupConLoss } from "@mine-refine/losses";
+import { saveCheckpoint, type TwoTowerEncoder, trainEncoder } from "@mine-refine/model";
+import { OrtMatmul } from "@mine-refine/model/ort";
+import type { TrainConfig } from "../config/schema.js";
+import type { StageContext } from "../pipeline.js";
+import { writeAtomic } from "../run/run-directory.js";
+import type { PreparedData } from "./data.js";
+import { createEncoder } from "./encoder.js";
+
+/** Judgments of the training split. */
+export function trainJudgments(judgments: readonly Judgment[], trainQueryIds: readonly string[]): Judgment[] {
+  const train = new Set(trainQueryIds);
+  return judgments.filter((judgment) => train.has(judgment.queryId));
+}
+
+export function stage1Loss(config: TrainConfig) {
+  const loss = config.stage1.loss;
+  return loss.type === "infonce"
+    ? createInfoNceLoss({ temperature: loss.temperature })
+    : createSupConLoss({ temperature: loss.temperature, moderateAs: loss.moderateAs, moderateWeight: loss.moderateWeight });
+}
+
+/**
+ * Stage 1: trains the Siamese tower from a random initialisation with the label-aware supervised
+ * contrastive loss on the training split, and writes `checkpoint/` and `training.json`.
+ */
+export async function runStage1(context: StageContext, dir: string): Promise<void> {
+  const { config, logger } = context;
+  const prepared = await context.data();
+  const { dataset, split } = prepared;
+  const judgments = trainJudgments(dataset.judgments, split.train);
+  if (judgments.length === 0) {
+    throw new MineRefineError("empty_training_split", "The training split has no judgments. Lower data.split.devFraction or testFraction, or check the data set.");
+  }
+
+  const matmul = new OrtMatmul({ intraOpNumThreads: config.threads });
+  try {
+    const encoder = createEncoder(config, matmul);
+    const stage = config.stage1;
+    const sampler = createBatchSampler({
+      judgments,
+      queriesPerBatch: stage.queriesPerBatch,
+      productsPerQuery: stage.productsPerQuery,
+      seed: config.seed,
+      epochs: stage.epochs,
+    });
+    const totalSteps = sampler.batchesPerEpoch * stage.epochs;
+    logger.log("info", "stage1: training", {
+      queries: sampler.queryCount,
+      judgments: judgments.length,
+      epochs: stage.epochs,
+      steps: totalSteps,
+    });
+
+    const summary = await trainEncoder({
+      encoder,
+      batches: sampler,
+      ...featureLookups(prepared, encoder),
+      loss: stage1Loss(config),
+      totalSteps,
+      optimizer: {
+        learningRate: stage.learningRate.dense,
+        embeddingLearningRateScale: stage.learningRate.embedding / stage.learningRate.dense,
+        warmupSteps: stage.warmupSteps,
+        decay: stage.decay,
+        weightDecay: stage.weightDecay,
+        maxGradNorm: stage.clipNorm,
+      },
+      logger,
+      onStep: (info) => {
+        context.progress({ task: "stage1 training", done: info.step, total: info.totalSteps });
+        if (info.step % stage.logEvery === 0 || info.step === info.totalSteps) {
+          logger.log("info", "stage1 step", {
+            step: info.step,
+            loss: info.loss,
+            lr: info.learningRate,
+            gradNorm: info.gradNorm,
+            pairsPerSecond: Math.round(info.pairsPerSecond),
+          });
+        }
+      },
+    });
+
+    await saveCheckpoint(path.join(dir, "checkpoint"), encoder, { stage: "stage1", steps: summary.steps });
+    await writeAtomic(
+      path.join(dir, "training.json"),
+      `${JSON.stringify({ steps: summary.steps, pairs: summary.pairs, seconds: summary.elapsedSeconds, pairsPerSecond: summary.pairsPerSecond, stopReason: summary.stopReason, losses: summary.losses }, null, 1)}\n`,
+    );
+    logger.log("info", "stage1: trained", {
+      steps: summary.steps,
+      seconds: summary.elapsedSeconds,
+      pairsPerSecond: Math.round(summary.pairsPerSecond),
+      finalLoss: summary.losses[summary.losses.length - 1] ?? Number.NaN,
+    });
+  } finally {
+    await matmul.dispose();
+  }
+}
+
+/** Feature lookups for training, computed once per id and cached. */
+export function featureLookups(prepared: PreparedData, encoder: TwoTowerEncoder) {
+  const cache = new Map<string, Int32Array>();
+  return {
+    featuresForQuery(queryId: string): Int32Array {
+      const key = `q:${queryId}`;
+      let features = cache.get(key);
+      if (features === undefined) {
+        features = encoder.featurizer.featurizeQuery(prepared.query(queryId).text);
+        cache.set(key, features);
+      }
+      return features;
+    },
+    featuresForProduct(productId: string): Int32Array {
+      const key = `p:${productId}`;
+      let features = cache.get(key);
+      if (features === undefined) {
+        features = encoder.featurizer.featurizeProduct(prepared.product(productId));
+        cache.set(key, features);
+      }
+      return features;
+    },
+  };
+}
