@@ -1,9 +1,8 @@
 /**
- * The safetensors file format: an 8-byte little-endian
- * unsigned header length N, N bytes of JSON header, then the raw little-endian tensor data. The
- * header maps each tensor name to { dtype, shape, data_offsets: [begin, end] }, offsets counted from
- * the start of the data section, plus an optional "__metadata__" map of strings. Only F32 tensors are
- * written and read here.
+ * The safetensors file format: an 8-byte little-endian unsigned header length N, N bytes of JSON
+ * header, then the raw little-endian tensor data. The header maps each tensor name to
+ * { dtype, shape, data_offsets: [begin, end] }, offsets counted from the start of the data section,
+ * plus an optional "__metadata__" map of strings. Only F32 tensors are written and read here.
  */
 import { open, readFile } from "node:fs/promises";
 import { InputError } from "@mine-refine/core";

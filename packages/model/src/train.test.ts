@@ -167,6 +167,38 @@ describe("trainEncoder", () => {
     expect(summary.stopReason).toBe("aborted");
   });
 
+  it("aborted before start trains nothing", async () => {
+    const encoder = new TwoTowerEncoder(config, { seed: 1 });
+    const before = Float32Array.from(encoder.linears[0]!.weight);
+    const summary = await trainEncoder({
+      encoder,
+      batches: repeat(5),
+      ...lookups(encoder),
+      loss: squaredCosineLoss,
+      totalSteps: 5,
+      optimizer: { learningRate: 0.01 },
+      signal: AbortSignal.abort(),
+    });
+    expect(summary.stopReason).toBe("aborted");
+    expect(summary.steps).toBe(0);
+    expect(encoder.linears[0]!.weight).toEqual(before);
+  });
+
+  it("logs start and stop", async () => {
+    const encoder = new TwoTowerEncoder(config, { seed: 1 });
+    const messages: string[] = [];
+    await trainEncoder({
+      encoder,
+      batches: repeat(1),
+      ...lookups(encoder),
+      loss: squaredCosineLoss,
+      totalSteps: 1,
+      optimizer: { learningRate: 0.01 },
+      logger: { log: (level, message) => messages.push(`${level} ${message}`) },
+    });
+    expect(messages).toEqual(["info training started", "info training stopped"]);
+  });
+
   it("rejects grades of wrong size", async () => {
     const encoder = new TwoTowerEncoder(config, { seed: 1 });
     const bad = { ...batch, grades: new Int8Array(3) };

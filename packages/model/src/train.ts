@@ -3,7 +3,7 @@
  */
 import { type Logger, MineRefineError, silentLogger } from "@mine-refine/core";
 import type { BatchLoss, TrainingBatch } from "@mine-refine/losses";
-import type { TwoTowerEncoder } from "./encoder.js";
+import type { EncoderGradients, TwoTowerEncoder } from "./encoder.js";
 import { EncoderOptimizer, type EncoderOptimizerSettings, zeroGradients } from "./optim/encoder-optimizer.js";
 import { type LearningRateSchedule, learningRateAt, validateSchedule } from "./optim/schedule.js";
 
@@ -75,7 +75,7 @@ export interface TrainSummary {
  * the same encoder seed and batches give bitwise-identical weights.
  */
 export async function trainEncoder(options: TrainEncoderOptions): Promise<TrainSummary> {
-  const { encoder, loss, totalSteps } = options;
+  const { encoder, totalSteps } = options;
   const logger = options.logger ?? silentLogger;
   const schedule: LearningRateSchedule = {
     peakLearningRate: options.optimizer.learningRate,
@@ -87,81 +87,86 @@ export async function trainEncoder(options: TrainEncoderOptions): Promise<TrainS
   validateSchedule(schedule);
   const optimizer = options.optimizerState ?? new EncoderOptimizer(encoder, options.optimizer);
   const grads = encoder.createGradients();
-  const dim = encoder.outputDim;
   const losses: number[] = [];
   let pairs = 0;
-  let stopReason: TrainSummary["stopReason"] = "batches_exhausted";
   const startMs = performance.now();
+  const isAborted = (): boolean => options.signal?.aborted === true;
+  const summarize = (stopReason: TrainSummary["stopReason"]): TrainSummary => {
+    const elapsedSeconds = (performance.now() - startMs) / 1000;
+    const pairsPerSecond = elapsedSeconds > 0 ? pairs / elapsedSeconds : 0;
+    logger.log(stopReason === "batches_exhausted" ? "warn" : "info", "training stopped", {
+      steps: losses.length,
+      totalSteps,
+      stopReason,
+      finalLoss: losses.at(-1),
+      pairsPerSecond,
+    });
+    return { steps: losses.length, pairs, losses, elapsedSeconds, pairsPerSecond, stopReason, optimizer };
+  };
+
   logger.log("info", "training started", { totalSteps, learningRate: schedule.peakLearningRate });
+  if (isAborted()) return summarize("aborted");
 
   for await (const batch of options.batches) {
-    if (options.signal?.aborted === true) {
-      stopReason = "aborted";
-      break;
-    }
     const stepStartMs = performance.now();
     const step = losses.length;
-    const numQueries = batch.queryIds.length;
-    const numProducts = batch.productIds.length;
-    if (batch.grades.length !== numQueries * numProducts) {
-      throw new RangeError(`trainEncoder: batch ${step + 1} has ${batch.grades.length} grades, expected [${numQueries}, ${numProducts}] = ${numQueries * numProducts}`);
-    }
-
-    const queryBatch = encoder.featurizer.batch(batch.queryIds.map((id) => options.featuresForQuery(id)));
-    const productBatch = encoder.featurizer.batch(batch.productIds.map((id) => options.featuresForProduct(id)));
-    const queries = await encoder.forward(queryBatch); // output [Q, D]
-    const products = await encoder.forward(productBatch); // output [P, D]
-    const result = loss({ queries: queries.output, products: products.output, numQueries, numProducts, dim, grades: batch.grades });
-    if (!Number.isFinite(result.loss)) {
-      throw new MineRefineError(
-        "non_finite_loss",
-        `Training loss is ${result.loss} at step ${step + 1}. Lower optimizer.learningRate or set optimizer.maxGradNorm, and check the batch grades.`,
-      );
-    }
-
-    zeroGradients(grads);
-    await encoder.backward(queries.cache, result.gradQueries, grads);
-    await encoder.backward(products.cache, result.gradProducts, grads);
     const learningRate = learningRateAt(schedule, step);
-    const clip = optimizer.step(grads, learningRate);
+    const { loss, gradNorm } = await trainStep(options, batch, step, grads, optimizer, learningRate);
+    losses.push(loss);
+    pairs += batch.productIds.length;
 
-    losses.push(result.loss);
-    pairs += numProducts;
     const nowMs = performance.now();
     const stepSeconds = (nowMs - stepStartMs) / 1000;
     options.onStep?.({
       step: step + 1,
       totalSteps,
-      loss: result.loss,
+      loss,
       learningRate,
-      gradNorm: clip.norm,
-      pairs: numProducts,
-      pairsPerSecond: numProducts / stepSeconds,
+      gradNorm,
+      pairs: batch.productIds.length,
+      pairsPerSecond: batch.productIds.length / stepSeconds,
       stepSeconds,
       elapsedSeconds: (nowMs - startMs) / 1000,
     });
-    if (losses.length >= totalSteps) {
-      stopReason = "completed";
-      break;
-    }
+
+    if (losses.length >= totalSteps) return summarize("completed");
+    // Checked after the step, so an abort does not pull one more batch from the iterator.
+    if (isAborted()) return summarize("aborted");
+  }
+  return summarize("batches_exhausted");
+}
+
+/** Runs one optimizer step on a batch and returns its loss and the gradient norm before clipping. */
+async function trainStep(
+  options: TrainEncoderOptions,
+  batch: TrainingBatch,
+  step: number,
+  grads: EncoderGradients,
+  optimizer: EncoderOptimizer,
+  learningRate: number,
+): Promise<{ loss: number; gradNorm: number }> {
+  const { encoder } = options;
+  const numQueries = batch.queryIds.length;
+  const numProducts = batch.productIds.length;
+  if (batch.grades.length !== numQueries * numProducts) {
+    throw new RangeError(`trainEncoder: batch ${step + 1} has ${batch.grades.length} grades, expected [${numQueries}, ${numProducts}] = ${numQueries * numProducts}`);
   }
 
-  const elapsedSeconds = (performance.now() - startMs) / 1000;
-  const summary: TrainSummary = {
-    steps: losses.length,
-    pairs,
-    losses,
-    elapsedSeconds,
-    pairsPerSecond: elapsedSeconds > 0 ? pairs / elapsedSeconds : 0,
-    stopReason,
-    optimizer,
-  };
-  logger.log(stopReason === "batches_exhausted" ? "warn" : "info", "training stopped", {
-    steps: summary.steps,
-    totalSteps,
-    stopReason,
-    finalLoss: losses.at(-1),
-    pairsPerSecond: summary.pairsPerSecond,
-  });
-  return summary;
+  const queryBatch = encoder.featurizer.batch(batch.queryIds.map((id) => options.featuresForQuery(id)));
+  const productBatch = encoder.featurizer.batch(batch.productIds.map((id) => options.featuresForProduct(id)));
+  const queries = await encoder.forward(queryBatch); // output [Q, D]
+  const products = await encoder.forward(productBatch); // output [P, D]
+  const result = options.loss({ queries: queries.output, products: products.output, numQueries, numProducts, dim: encoder.outputDim, grades: batch.grades });
+  if (!Number.isFinite(result.loss)) {
+    throw new MineRefineError(
+      "non_finite_loss",
+      `Training loss is ${result.loss} at step ${step + 1}. Lower optimizer.learningRate or set optimizer.maxGradNorm, and check the batch grades.`,
+    );
+  }
+
+  zeroGradients(grads);
+  await encoder.backward(queries.cache, result.gradQueries, grads);
+  await encoder.backward(products.cache, result.gradProducts, grads);
+  const clip = optimizer.step(grads, learningRate);
+  return { loss: result.loss, gradNorm: clip.norm };
 }
