@@ -1,16 +1,13 @@
-import path from "node:path";
-import type { Logger } from "@mine-refine/core";
-import type { TrainConfig } from "./config/schema.js";
-import { createProgressRenderer, type CliLogger } from "./log.js";
 import { existsSync } from "node:fs";
-import { readJson, RunDirectory } from "./run/run-directory.js";
-import { loadPreparedData, type PreparedData, runDataStage } from "./stages/data.js";
-import { runEvaluateStage } from "./stages/evaluate.js";
-import { runStage1 } from "./stages/stage1.js";
+import path from "node:path";
+import type { TrainConfig } from "./config/schema.js";
+import { type CliLogger, createProgressRenderer } from "./log.js";
+import { RunDirectory, readJson } from "./run/run-directory.js";
+import { loadPreparedData, type PreparedData } from "./stages/data.js";
+import { STAGE_DEFINITIONS } from "./stages/registry.js";
+import type { StageContext } from "./stages/stage.js";
 
-/** Stages in the order they run. Each one's folder appears under `stages/` only once it is complete. */
-export const STAGES = ["data", "stage1", "evaluate"] as const;
-export type StageName = (typeof STAGES)[number];
+export { STAGES } from "./stages/registry.js";
 
 export interface PipelineOptions {
   logger: CliLogger;
@@ -18,16 +15,7 @@ export interface PipelineOptions {
   until?: string;
 }
 
-/** Shared state of one pipeline process; the data set is loaded once and reused by later stages. */
-export interface StageContext {
-  config: TrainConfig;
-  run: RunDirectory;
-  logger: Logger;
-  progress: ReturnType<typeof createProgressRenderer>;
-  data(): Promise<PreparedData>;
-}
-
-/** Runs every stage that is not complete yet, in order, and records timings in `metrics.json`. */
+/** Runs every enabled stage that is not complete yet, in order, and records stage times in `timings.json`. */
 export async function runPipeline(config: TrainConfig, options: PipelineOptions): Promise<void> {
   const run = await RunDirectory.open(config.runDir, config, { restart: options.restart });
   options.logger.attachFile(path.join(run.root, "logs", "train.log"));
@@ -44,26 +32,27 @@ export async function runPipeline(config: TrainConfig, options: PipelineOptions)
       prepared ??= await loadPreparedData(config, run.stageDir("data"), logger);
       return prepared;
     },
+    setData(next) {
+      prepared = next;
+    },
   };
 
   logger.log("info", `run ${config.name} in ${run.root}`);
-  for (const stage of STAGES) {
-    if (run.isComplete(stage)) {
-      logger.log("info", `stage ${stage}: already complete, skipped`);
+  for (const stage of STAGE_DEFINITIONS) {
+    if (stage.enabled !== undefined && !stage.enabled(config)) {
+      logger.log("debug", `stage ${stage.name}: turned off by the config`);
+    } else if (run.isComplete(stage.name)) {
+      logger.log("info", `stage ${stage.name}: already complete, skipped`);
     } else {
       const started = performance.now();
-      logger.log("info", `stage ${stage}: started`);
-      await run.runStage(stage, async (dir) => {
-        if (stage === "data") prepared = await runDataStage(config, dir, logger);
-        else if (stage === "stage1") await runStage1(context, dir);
-        else await runEvaluateStage(context, dir);
-      });
+      logger.log("info", `stage ${stage.name}: started (${stage.description})`);
+      await run.runStage(stage.name, (dir) => stage.run(context, dir));
       progress.stop();
       const seconds = (performance.now() - started) / 1000;
-      logger.log("info", `stage ${stage}: complete`, { seconds });
-      await recordStageTime(run, stage, seconds);
+      logger.log("info", `stage ${stage.name}: complete`, { seconds });
+      await recordStageTime(run, stage.name, seconds);
     }
-    if (options.until === stage) break;
+    if (options.until === stage.name) break;
   }
 }
 

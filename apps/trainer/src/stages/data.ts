@@ -3,6 +3,7 @@ import { type Dataset, type Grade, InternalError, type Logger, type Product, typ
 import { datasetStats, formatDatasetStats, generateDemoCatalog, loadEsci, loadGeneric, loadHomeDepot, splitQueries } from "@mine-refine/data";
 import type { DataSourceConfig, TrainConfig } from "../config/schema.js";
 import { readJson, writeAtomic } from "../run/run-directory.js";
+import type { StageContext } from "./stage.js";
 
 /** Loads the configured data set. Every adapter validates its input and names the file and row on error. */
 export async function loadConfiguredDataset(source: DataSourceConfig, logger: Logger): Promise<Dataset> {
@@ -57,7 +58,8 @@ export function prepareData(dataset: Dataset, split: QuerySplit): PreparedData {
 }
 
 /** Loads the data set, splits its queries and writes `split.json`, `stats.json` and `stats.txt`. */
-export async function runDataStage(config: TrainConfig, dir: string, logger: Logger): Promise<PreparedData> {
+export async function runDataStage(context: StageContext, dir: string): Promise<void> {
+  const { config, logger } = context;
   const dataset = await loadConfiguredDataset(config.data.source, logger);
   const split = splitQueries(dataset, config.data.split);
   const stats = datasetStats(dataset, split);
@@ -66,7 +68,7 @@ export async function runDataStage(config: TrainConfig, dir: string, logger: Log
   const table = formatDatasetStats(stats);
   await writeAtomic(path.join(dir, "stats.txt"), `${table}\n`);
   logger.log("info", `data set ${dataset.name}\n${table}`);
-  return prepareData(dataset, split);
+  context.setData(prepareData(dataset, split));
 }
 
 /** Reloads the data set and the split written by a finished data stage. */

@@ -3,7 +3,7 @@ import type { Query } from "@mine-refine/core";
 import { bm25System, type DenseSystem, evaluateSystems, formatSystemsEvaluation, type LexicalSystem } from "@mine-refine/evaluation";
 import { loadCheckpoint } from "@mine-refine/model";
 import { OrtMatmul } from "@mine-refine/model/ort";
-import type { StageContext } from "../pipeline.js";
+import type { StageContext } from "./stage.js";
 import { writeAtomic } from "../run/run-directory.js";
 import { createEncoder, encoderSystem } from "./encoder.js";
 

@@ -4,7 +4,7 @@ import { createBatchSampler, createInfoNceLoss, createSupConLoss } from "@mine-r
 import { saveCheckpoint, type TwoTowerEncoder, trainEncoder } from "@mine-refine/model";
 import { OrtMatmul } from "@mine-refine/model/ort";
 import type { TrainConfig } from "../config/schema.js";
-import type { StageContext } from "../pipeline.js";
+import type { StageContext } from "./stage.js";
 import { writeAtomic } from "../run/run-directory.js";
 import type { PreparedData } from "./data.js";
 import { createEncoder } from "./encoder.js";
