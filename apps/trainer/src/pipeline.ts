@@ -29,7 +29,7 @@ export async function runPipeline(config: TrainConfig, options: PipelineOptions)
     logger,
     progress,
     async data() {
-      prepared ??= await loadPreparedData(config, run.stageDir("data"), logger);
+      prepared ??= await reloadData(config, run, logger);
       return prepared;
     },
     setData(next) {
@@ -54,6 +54,17 @@ export async function runPipeline(config: TrainConfig, options: PipelineOptions)
     }
     if (options.until === stage.name) break;
   }
+}
+
+/** Reloads the data of a finished data stage and replays the changes of finished data-changing stages. */
+async function reloadData(config: TrainConfig, run: RunDirectory, logger: CliLogger): Promise<PreparedData> {
+  let prepared = await loadPreparedData(config, run.stageDir("data"), logger);
+  for (const stage of STAGE_DEFINITIONS) {
+    if (stage.restore === undefined || !run.isComplete(stage.name)) continue;
+    if (stage.enabled !== undefined && !stage.enabled(config)) continue;
+    prepared = await stage.restore(prepared, run.stageDir(stage.name), config);
+  }
+  return prepared;
 }
 
 async function recordStageTime(run: RunDirectory, stage: string, seconds: number): Promise<void> {

@@ -24,4 +24,10 @@ export interface StageDefinition {
   /** False when the config turns the stage off; a disabled stage writes nothing and is not run. */
   enabled?(config: TrainConfig): boolean;
   run(context: StageContext, dir: string): Promise<void>;
+  /**
+   * For stages that change the data (augmentation, audit, judge labels): rebuilds their change from
+   * their finished folder when a resumed run reloads the data, so later stages see the same data
+   * as in the run that wrote the folder. Called in stage order after the data stage's own reload.
+   */
+  restore?(prepared: PreparedData, dir: string, config: TrainConfig): Promise<PreparedData>;
 }
