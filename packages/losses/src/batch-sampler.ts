@@ -14,6 +14,7 @@ import {
   isGrade,
 } from "@mine-refine/core";
 import { OptionChecker } from "./options.js";
+import { planCappedBatches } from "./synthetic-cap.js";
 import { type TrainingBatch, UNJUDGED } from "./types.js";
 
 /** The judgment fields the sampler reads. */
@@ -33,6 +34,17 @@ export interface BatchSamplerOptions {
   seed: number;
   /** Passes over the queries: a positive integer, or Infinity for an endless sampler. Default 1. */
   epochs?: number;
+  /**
+   * Marks synthetic queries (template or language-model queries graded by a judge). Give it
+   * together with `maxSyntheticShare`.
+   */
+  isSynthetic?: (queryId: string) => boolean;
+  /**
+   * Maximum share of synthetic queries in any batch, in [0, 1]. A batch of n queries contains at
+   * most floor(maxSyntheticShare × n) of them. Real queries still appear once per epoch, and when the
+   * synthetic ones do not all fit, each epoch draws its own random subset of them.
+   */
+  maxSyntheticShare?: number;
 }
 
 /** An iterator of training batches that also reports the epoch size. */
@@ -41,6 +53,8 @@ export interface BatchSampler extends Generator<TrainingBatch, void, undefined> 
   readonly batchesPerEpoch: number;
   /** Distinct queries among the judgments. */
   readonly queryCount: number;
+  /** Synthetic queries used in each epoch: all of them without a cap, else as many as the cap admits. */
+  readonly syntheticQueriesPerEpoch: number;
 }
 
 /** Grades tried in turn when drawing a query's products, so that each query draws a mix of grades. */
@@ -65,8 +79,13 @@ interface QueryPool {
  * matrix then takes every judgment of each batch query for every batch product, from a lookup built
  * once.
  *
+ * With `isSynthetic` and `maxSyntheticShare`, each epoch shuffles real and synthetic queries
+ * separately and fills every batch up to the synthetic cap (see `planCappedBatches`), then shuffles
+ * the queries within the batch.
+ *
  * Raises a `ConfigError` for invalid options and a `MineRefineError` with code "invalid_judgments"
- * for an empty list, an unknown grade or one pair judged with two different grades.
+ * for an empty list, an unknown grade or one pair judged with two different grades, or when a
+ * synthetic cap below 1 leaves no real query to pair the synthetic ones with.
  */
 export function createBatchSampler(options: BatchSamplerOptions): BatchSampler {
   const { queriesPerBatch, productsPerQuery, seed, epochs = 1 } = options;
@@ -75,12 +94,24 @@ export function createBatchSampler(options: BatchSamplerOptions): BatchSampler {
   checker.number("productsPerQuery", productsPerQuery, { min: 1, integer: true });
   checker.number("seed", seed, { integer: true });
   if (epochs !== Number.POSITIVE_INFINITY) checker.number("epochs", epochs, { min: 1, integer: true });
+  const { isSynthetic, maxSyntheticShare } = options;
+  if ((isSynthetic === undefined) !== (maxSyntheticShare === undefined)) {
+    checker.add(
+      isSynthetic === undefined ? "isSynthetic" : "maxSyntheticShare",
+      "isSynthetic and maxSyntheticShare go together: pass both to cap synthetic queries, or neither",
+    );
+  }
+  if (maxSyntheticShare !== undefined) checker.number("maxSyntheticShare", maxSyntheticShare, { min: 0, max: 1 });
   checker.throwIfAny();
 
   const pools = buildQueryPools(options.judgments);
   const queryIds = [...pools.keys()].sort();
-  const batchesPerEpoch = Math.ceil(queryIds.length / queriesPerBatch);
 
+  if (isSynthetic !== undefined && maxSyntheticShare !== undefined) {
+    return createCappedSampler(pools, queryIds, options, isSynthetic, maxSyntheticShare);
+  }
+
+  const batchesPerEpoch = Math.ceil(queryIds.length / queriesPerBatch);
   function* generate(): Generator<TrainingBatch, void, undefined> {
     const root = new Rng(seed);
     for (let epoch = 0; epoch < epochs; epoch++) {
@@ -92,7 +123,49 @@ export function createBatchSampler(options: BatchSamplerOptions): BatchSampler {
     }
   }
 
-  return Object.assign(generate(), { batchesPerEpoch, queryCount: queryIds.length });
+  return Object.assign(generate(), { batchesPerEpoch, queryCount: queryIds.length, syntheticQueriesPerEpoch: 0 });
+}
+
+function createCappedSampler(
+  pools: Map<string, QueryPool>,
+  queryIds: readonly string[],
+  options: BatchSamplerOptions,
+  isSynthetic: (queryId: string) => boolean,
+  maxSyntheticShare: number,
+): BatchSampler {
+  const { queriesPerBatch, productsPerQuery, seed, epochs = 1 } = options;
+  const realIds = queryIds.filter((id) => !isSynthetic(id));
+  const syntheticIds = queryIds.filter((id) => isSynthetic(id));
+  const plan = planCappedBatches(realIds.length, syntheticIds.length, queriesPerBatch, maxSyntheticShare);
+  if (plan.length === 0) {
+    throw new MineRefineError(
+      "invalid_judgments",
+      `Batch sampler: all ${syntheticIds.length} queries are synthetic, so maxSyntheticShare ${maxSyntheticShare} admits none of them. Add real training queries or raise maxSyntheticShare to 1.`,
+    );
+  }
+  const syntheticQueriesPerEpoch = plan.reduce((sum, counts) => sum + counts.synthetic, 0);
+
+  function* generate(): Generator<TrainingBatch, void, undefined> {
+    const root = new Rng(seed);
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const rng = root.fork(`epoch ${epoch}`);
+      const realOrder = rng.shuffle([...realIds]);
+      const syntheticOrder = rng.shuffle([...syntheticIds]);
+      let realStart = 0;
+      let syntheticStart = 0;
+      for (const counts of plan) {
+        const batchIds = [
+          ...realOrder.slice(realStart, realStart + counts.real),
+          ...syntheticOrder.slice(syntheticStart, syntheticStart + counts.synthetic),
+        ];
+        realStart += counts.real;
+        syntheticStart += counts.synthetic;
+        yield buildBatch(rng.shuffle(batchIds), pools, productsPerQuery, rng);
+      }
+    }
+  }
+
+  return Object.assign(generate(), { batchesPerEpoch: plan.length, queryCount: queryIds.length, syntheticQueriesPerEpoch });
 }
 
 function buildQueryPools(judgments: readonly SamplerJudgment[]): Map<string, QueryPool> {

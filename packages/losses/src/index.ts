@@ -7,3 +7,4 @@ export { createBatchSampler } from "./batch-sampler.js";
 export type { BatchSampler, BatchSamplerOptions, SamplerJudgment } from "./batch-sampler.js";
 export { createInfoNceLoss, createInfoNceLoss64 } from "./info-nce.js";
 export type { InfoNceLossOptions } from "./info-nce.js";
+export { type CappedBatchCounts, planCappedBatches } from "./synthetic-cap.js";
