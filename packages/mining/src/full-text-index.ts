@@ -1,3 +1,4 @@
+import "./lancedb-env.js";
 import * as lancedb from "@lancedb/lancedb";
 import { MineRefineError, type ProgressCallback } from "@mine-refine/core";
 

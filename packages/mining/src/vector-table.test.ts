@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import "./lancedb-env.js";
 import * as lancedb from "@lancedb/lancedb";
 import type * as ArrowModule from "apache-arrow";
 import { Rng } from "@mine-refine/core";

@@ -6,6 +6,7 @@
 import { createRequire } from "node:module";
 import type * as ArrowModule from "apache-arrow";
 import type { DataType, FixedSizeList, Float32, Schema, Table as ArrowTable } from "apache-arrow";
+import "./lancedb-env.js";
 import * as lancedb from "@lancedb/lancedb";
 import { MineRefineError, type ProgressCallback, Rng } from "@mine-refine/core";
 
@@ -151,7 +152,7 @@ export class ProductVectorTable {
       const end = Math.min(numQueries, start + batchSize);
       const pending: Promise<{ id: string; _distance: number }[]>[] = [];
       for (let q = start; q < end; q++) {
-        let query = this.table.vectorSearch(queries.slice(q * dim, (q + 1) * dim)).distanceType("cosine").select(["id"]).limit(k);
+        let query = this.table.vectorSearch(queries.slice(q * dim, (q + 1) * dim)).distanceType("cosine").select(["id", "_distance"]).limit(k);
         if (options.exact === true) query = query.bypassVectorIndex();
         if (options.nprobes !== undefined) query = query.nprobes(options.nprobes);
         if (options.refineFactor !== undefined) query = query.refineFactor(options.refineFactor);

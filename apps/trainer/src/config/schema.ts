@@ -113,6 +113,73 @@ const stage1Schema = z
   .strict()
   .prefault({});
 
+const stage2Schema = z
+  .object({
+    enabled: z.boolean().default(true),
+    index: z
+      .object({
+        kind: z.enum(["auto", "ivf_pq", "hnsw", "none"]).default("auto"),
+        minRowsForIndex: positiveInt.default(10_000),
+        numPartitions: positiveInt.optional(),
+        numSubVectors: positiveInt.optional(),
+        nprobes: positiveInt.default(32),
+        refineFactor: positiveInt.default(10),
+        recallSample: positiveInt.default(300),
+      })
+      .strict()
+      .prefault({}),
+    mining: z
+      .object({
+        k: positiveInt.default(100),
+        minRank: positiveInt.default(3),
+        maxRank: positiveInt.default(50),
+        margin: z.number().positive().optional(),
+        minScore: z.number().min(-1).max(1).optional(),
+        maxCandidatesPerQuery: positiveInt.default(8),
+        maxQueries: positiveInt.optional(),
+        batchSize: positiveInt.default(256),
+      })
+      .strict()
+      .prefault({}),
+    judge: z
+      .object({
+        kind: z.enum(["local"]).default("local"),
+        /** Adds the Stage 1 cosine of the pair as a feature of the local judge. */
+        useCosine: z.boolean().default(true),
+        minConfidence: z.number().min(0).max(1).default(0),
+        seed: z.number().int().default(11),
+      })
+      .strict()
+      .prefault({}),
+    /** Largest share of mined pairs among Stage 2 training pairs; the rest are the original judged pairs. */
+    minedShare: z.number().min(0).max(1).default(0.5),
+    epochs: positiveInt.default(3),
+    queriesPerBatch: positiveInt.default(64),
+    productsPerQuery: positiveInt.default(12),
+    learningRate: z
+      .object({ embedding: z.number().positive().default(0.003), dense: z.number().positive().default(0.0003) })
+      .strict()
+      .prefault({}),
+    weightDecay: z.number().min(0).default(0.01),
+    warmupSteps: z.number().int().min(0).default(50),
+    decay: z.enum(["linear", "cosine", "constant"]).default("linear"),
+    clipNorm: z.number().positive().default(5),
+    logEvery: positiveInt.default(50),
+    loss: z
+      .object({
+        type: z.enum(["circle", "supcon"]).default("circle"),
+        scale: z.number().positive().default(32),
+        margin: z.number().min(0).max(1).default(0.25),
+        adaptiveMargin: z.boolean().default(true),
+        unjudgedAs: z.enum(["irrelevant", "ignore"]).default("irrelevant"),
+        temperature: z.number().positive().default(0.05),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .prefault({});
+
 const evaluationSchema = z
   .object({
     split: z.enum(["dev", "test"]).default("test"),
@@ -120,6 +187,111 @@ const evaluationSchema = z
     baselines: z.array(z.enum(["bm25", "untrained"])).default(["bm25", "untrained"]),
     maxQueries: positiveInt.optional(),
   })
+  .strict()
+  .prefault({});
+
+const storeSchema = z
+  .object({
+    /** Turns the store off: labels then come straight from the data source, and runs are not recorded. */
+    enabled: z.boolean().default(true),
+    /** A `postgres://` or `postgresql://` URL; `${VAR}` keeps the password out of the file. */
+    url: z.string().min(1).optional(),
+    /** Folder of the embedded PGlite store when no `url` is given. Default: `store/` inside the run folder. */
+    directory: z.string().min(1).optional(),
+    /** Name the data set is stored under. Default: the data set's own name. */
+    dataset: z.string().min(1).optional(),
+    /** Judgment sources the training labels are chosen from, by precedence. Default: all. */
+    sources: z.array(z.enum(["human", "judge", "llm", "audit", "expert"])).min(1).optional(),
+  })
+  .strict()
+  .prefault({});
+
+const typoAugmentationSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /**
+     * "additive": misspelled copies per clean training query, where a fractional part f adds one more
+     * copy with probability f. "replace": probability in [0, 1] that a query's text is replaced.
+     */
+    ratio: z.number().min(0).default(1),
+    /** "replace" trains without the clean texts of the chosen queries and exists for ablations only. */
+    mode: z.enum(["additive", "replace"]).default("additive"),
+    /** Seed of the misspellings. Default: the run's `seed`. */
+    seed: z.number().int().optional(),
+    /** Typo generator options; an option left out keeps the generator's default. */
+    generator: z
+      .object({
+        minTokenLength: positiveInt.optional(),
+        minCjkTokenLength: positiveInt.optional(),
+        baseProbability: fraction.optional(),
+        probabilityPerExtraCharacter: fraction.optional(),
+        maxProbability: fraction.optional(),
+        keepNumbers: z.boolean().optional(),
+        editWeights: z
+          .object({
+            substitution: z.number().min(0),
+            deletion: z.number().min(0),
+            insertion: z.number().min(0),
+            transposition: z.number().min(0),
+            doubling: z.number().min(0),
+            mergeWords: z.number().min(0),
+            splitWord: z.number().min(0),
+          })
+          .partial()
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .refine((typos) => typos.mode !== "replace" || typos.ratio <= 1, {
+    path: ["ratio"],
+    message: 'with mode "replace" the ratio is the probability that a query is replaced: use a value in [0, 1]',
+  })
+  .prefault({});
+
+const syntheticAugmentationSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /** Template queries kept per selected product. */
+    maxPerProduct: positiveInt.default(2),
+    /** Products judged with at most this many training queries get synthetic queries. */
+    maxJudgedQueries: z.number().int().min(0).default(1),
+    /** Seed of the template choice. Default: the run's `seed`. */
+    seed: z.number().int().optional(),
+    /**
+     * Grades each synthetic query against its source product. "local" trains the offline judge on the
+     * training split's human labels, "llm" asks an OpenAI-compatible server, and
+     * "human-oracle-for-tests" accepts every template query as relevant (for pipeline tests only).
+     */
+    judge: z.enum(["local", "human-oracle-for-tests", "llm"]).default("local"),
+    /** Grades with a lower judge confidence are dropped. */
+    minConfidence: fraction.default(0.5),
+    /** Maximum share of synthetic queries in a Stage 1 batch. */
+    maxShare: fraction.default(0.25),
+    /** Server of the "llm" judge. */
+    llm: z
+      .object({
+        baseUrl: z.string().url(),
+        model: z.string().min(1),
+        /** Name of the environment variable that contains the API key; leave it out for a local server. */
+        apiKeyEnv: z.string().min(1).optional(),
+        concurrency: positiveInt.default(4),
+        timeoutMs: positiveInt.default(60_000),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((synthetic) => !synthetic.enabled || synthetic.judge !== "llm" || synthetic.llm !== undefined, {
+    path: ["llm"],
+    message: 'judge "llm" needs augmentation.synthetic.llm with baseUrl and model',
+  })
+  .prefault({});
+
+const augmentationSchema = z
+  .object({ typos: typoAugmentationSchema, synthetic: syntheticAugmentationSchema })
   .strict()
   .prefault({});
 
@@ -131,10 +303,15 @@ export const trainConfigSchema = z
     threads: positiveInt.default(2),
     data: z.object({ source: dataSourceSchema, split: splitSchema }).strict(),
     model: modelSchema,
+    augmentation: augmentationSchema,
     stage1: stage1Schema,
+    stage2: stage2Schema,
     evaluation: evaluationSchema,
+    store: storeSchema,
   })
   .strict();
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type DataSourceConfig = z.infer<typeof dataSourceSchema>;
+export type AugmentationConfig = z.infer<typeof augmentationSchema>;
+export type StoreConfig = z.infer<typeof storeSchema>;

@@ -1,7 +1,9 @@
 import path from "node:path";
 import { type Dataset, type Grade, InternalError, type Logger, type Product, type Query, type QuerySplit } from "@mine-refine/core";
 import { datasetStats, formatDatasetStats, generateDemoCatalog, loadEsci, loadGeneric, loadHomeDepot, splitQueries } from "@mine-refine/data";
+import type { Store } from "@mine-refine/store";
 import type { DataSourceConfig, TrainConfig } from "../config/schema.js";
+import { importAndReload, reloadFromStore } from "../store/run-store.js";
 import { readJson, writeAtomic } from "../run/run-directory.js";
 import type { StageContext } from "./stage.js";
 
@@ -57,11 +59,16 @@ export function prepareData(dataset: Dataset, split: QuerySplit): PreparedData {
   };
 }
 
-/** Loads the data set, splits its queries and writes `split.json`, `stats.json` and `stats.txt`. */
+/**
+ * Loads the data set, splits its queries and writes `split.json`, `stats.json` and `stats.txt`. With
+ * the store on, the data set goes through the store and its labels are the store's latest judgments.
+ */
 export async function runDataStage(context: StageContext, dir: string): Promise<void> {
   const { config, logger } = context;
-  const dataset = await loadConfiguredDataset(config.data.source, logger);
-  const split = splitQueries(dataset, config.data.split);
+  const source = await loadConfiguredDataset(config.data.source, logger);
+  const split = splitQueries(source, config.data.split);
+  const store = await context.store();
+  const dataset = store === undefined ? source : await importAndReload(store, source, config, logger, context.progress);
   const stats = datasetStats(dataset, split);
   await writeAtomic(path.join(dir, "split.json"), `${JSON.stringify(split)}\n`);
   await writeAtomic(path.join(dir, "stats.json"), `${JSON.stringify(stats, null, 2)}\n`);
@@ -71,9 +78,10 @@ export async function runDataStage(context: StageContext, dir: string): Promise<
   context.setData(prepareData(dataset, split));
 }
 
-/** Reloads the data set and the split written by a finished data stage. */
-export async function loadPreparedData(config: TrainConfig, dataStageDir: string, logger: Logger): Promise<PreparedData> {
-  const dataset = await loadConfiguredDataset(config.data.source, logger);
+/** Reloads the data set and the split written by a finished data stage, from the store when one is given. */
+export async function loadPreparedData(config: TrainConfig, dataStageDir: string, logger: Logger, store?: Store): Promise<PreparedData> {
+  const source = await loadConfiguredDataset(config.data.source, logger);
+  const dataset = store === undefined ? source : await reloadFromStore(store, config.store.dataset ?? source.name, config, logger);
   const split = await readJson<QuerySplit>(path.join(dataStageDir, "split.json"));
   return prepareData(dataset, split);
 }

@@ -27,6 +27,10 @@ export async function runEvaluateStage(context: StageContext, dir: string): Prom
     if (config.evaluation.baselines.includes("untrained")) systems.push(encoderSystem("untrained", createEncoder(config, matmul), onProgress));
     const stage1 = await loadCheckpoint(path.join(context.run.stageDir("stage1"), "checkpoint"), { matmul });
     systems.push(encoderSystem("stage1", stage1.encoder, onProgress));
+    if (config.stage2.enabled && context.run.isComplete("stage2")) {
+      const stage2 = await loadCheckpoint(path.join(context.run.stageDir("stage2"), "checkpoint"), { matmul });
+      systems.push(encoderSystem("stage2", stage2.encoder, onProgress));
+    }
 
     logger.log("info", "evaluate: running systems", { split: config.evaluation.split, queries: queries.length, systems: systems.map((system) => system.name) });
     const { evaluation } = await evaluateSystems(dataset, queries, systems, {

@@ -1,13 +1,26 @@
 import { runDataStage } from "./data.js";
 import { runEvaluateStage } from "./evaluate.js";
+import { runGradeStage } from "./grade.js";
+import { runIndexStage } from "./index-stage.js";
+import { runMineStage } from "./mine.js";
+import type { TrainConfig } from "../config/schema.js";
 import type { StageDefinition } from "./stage.js";
 import { runStage1 } from "./stage1.js";
+import { runStage2 } from "./stage2.js";
 
 /** Every stage in the order it runs. A stage's folder appears under `stages/` only once it is complete. */
 export const STAGE_DEFINITIONS: readonly StageDefinition[] = [
   { name: "data", description: "load the data set, split queries, write counts", run: runDataStage },
   { name: "stage1", description: "train the two-tower encoder with the label-aware contrastive loss", run: runStage1 },
+  { name: "index", description: "embed the catalog with Stage 1 into a LanceDB table and build the ANN index", enabled: stage2On, run: runIndexStage },
+  { name: "mine", description: "find hard pairs among each training query's nearest products", enabled: stage2On, run: runMineStage },
+  { name: "grade", description: "grade the mined pairs with the judge", enabled: stage2On, run: runGradeStage },
+  { name: "stage2", description: "refine with the multi-class circle loss on mined and original pairs", enabled: stage2On, run: runStage2 },
   { name: "evaluate", description: "compare the trained models with baselines on held-out queries", run: runEvaluateStage },
 ];
+
+function stage2On(config: TrainConfig): boolean {
+  return config.stage2.enabled;
+}
 
 export const STAGES: readonly string[] = STAGE_DEFINITIONS.map((stage) => stage.name);

@@ -1,4 +1,5 @@
 import type { Logger } from "@mine-refine/core";
+import type { Store } from "@mine-refine/store";
 import type { TrainConfig } from "../config/schema.js";
 import type { createProgressRenderer } from "../log.js";
 import type { RunDirectory } from "../run/run-directory.js";
@@ -14,6 +15,8 @@ export interface StageContext {
   data(): Promise<PreparedData>;
   /** Replaces the prepared data for later stages (the data stage, or a stage that changes labels). */
   setData(prepared: PreparedData): void;
+  /** The run's store, opened once per process; undefined when `store.enabled` is false. */
+  store(): Promise<Store | undefined>;
 }
 
 /** One pipeline stage. Its artifacts go into `dir`, which is published under the stage's name when `run` returns. */
