@@ -11,3 +11,8 @@ export * from "./optim/index.js";
 export * from "./train.js";
 export * from "./checkpoint.js";
 export * from "./safetensors.js";
+export * from "./embedding-model.js";
+export * from "./export/encoder-graph.js";
+export * from "./export/export-encoder.js";
+export * from "./export/onnx-metadata.js";
+export * from "./export/padded-batch.js";

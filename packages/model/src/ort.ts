@@ -3,3 +3,4 @@
  * code which only featurizes or reads checkpoints does not load the native module.
  */
 export { OrtMatmul, type OrtMatmulOptions, gemmModelBytes } from "./matmul/ort-matmul.js";
+export { OnnxEncoder, type OnnxEncoderOptions } from "./export/onnx-encoder.js";
