@@ -1,14 +1,15 @@
 import { openStore, type Store } from "@mine-refine/store";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StoreJudgeCache } from "./store-judge-cache.js";
 
 let store: Store;
 
-beforeEach(async () => {
+// Opening PGlite takes seconds, so the tests share one in-memory store and use distinct keys.
+beforeAll(async () => {
   store = await openStore({});
 });
 
-afterEach(async () => {
+afterAll(async () => {
   await store.close();
 });
 

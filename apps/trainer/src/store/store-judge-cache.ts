@@ -1,7 +1,7 @@
 import type { CachedResponse, JudgeCache, TokenPricing } from "@mine-refine/labeling";
 import type { Store } from "@mine-refine/store";
 
-/** What the store's `response` column contains for one LLM response. */
+/** Contents of the store's `response` column for one LLM response. */
 interface StoredResponse {
   body: unknown;
   model: string;
