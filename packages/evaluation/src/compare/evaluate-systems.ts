@@ -1,9 +1,10 @@
-import { type Dataset, type Grade, type ProgressCallback, type Query } from "@mine-refine/core";
+import type { Dataset, Grade, ProgressCallback, Query } from "@mine-refine/core";
 import type { Qrels } from "../qrels.js";
 import { type AdjacentSeparation, adjacentSeparation, type GradeScoreSummary, gradeQuantiles } from "../separation.js";
 import { compareSystems, pairedBootstrap, type SystemComparison } from "../significance.js";
 import { runSystems } from "./run-systems.js";
-import { judgedScoreGroups, summarizeRun } from "./summarize.js";
+import { poolScores } from "./score-distribution.js";
+import { judgedScoreGroups, type SystemSummary, summarizeRun } from "./summarize.js";
 import { buildQrels, type DenseSystem, type LexicalSystem, type SystemRun } from "./systems.js";
 
 export interface EvaluateSystemsOptions {
@@ -20,7 +21,7 @@ export interface EvaluateSystemsOptions {
 
 export interface SystemResult {
   name: string;
-  kind: "dense" | "lexical";
+  kind: "dense" | "lexical" | "hybrid";
   /** Metric → mean over the queries where the metric is defined. */
   means: Record<string, number | null>;
   /** Metric → 95% percentile bootstrap interval of the mean. */
@@ -64,50 +65,10 @@ export async function evaluateSystems(
   const runs = await runSystems(dataset, judgedQueries, systems, { maxK, progress: options.progress });
   const summaries = runs.map((run) => summarizeRun(run, qrels, queryIds, ks));
 
-  const results: SystemResult[] = runs.map((run, i) => {
-    const summary = summaries[i]!;
-    const groups = judgedScoreGroups(run, qrels);
-    const allScores: number[] = [];
-    const allGrades: Grade[] = [];
-    for (const group of groups.values()) {
-      allScores.push(...group.scores);
-      allGrades.push(...group.grades);
-    }
-    const intervals: SystemResult["intervals"] = {};
-    for (const [metric, values] of Object.entries(summary.perQuery)) {
-      const defined = values.filter((value): value is number => value !== null);
-      if (defined.length === 0) {
-        intervals[metric] = null;
-        continue;
-      }
-      const interval = pairedBootstrap(defined, new Array<number>(defined.length).fill(0), { samples, seed: options.seed });
-      intervals[metric] = { lower: interval.lower, upper: interval.upper };
-    }
-    return {
-      name: run.name,
-      kind: systems[i]!.kind,
-      means: summary.means,
-      intervals,
-      excluded: summary.excluded,
-      separation: adjacentSeparation(groups),
-      quantiles: gradeQuantiles(allScores, allGrades),
-    };
-  });
-
+  const results = runs.map((run, i) => buildSystemResult(run, summaries[i]!, systems[i]!.kind, qrels, { seed: options.seed, samples }));
   const significanceMetrics =
     options.significanceMetrics ?? ["ndcg@10", ...(ks.includes(100) ? ["recall@100"] : []), "rerank-ndcg"];
-  const comparisons: Record<string, SystemComparison[]> = {};
-  if (runs.length > 1) {
-    for (const metric of significanceMetrics) {
-      const table = new Map<string, Map<string, number | null>>();
-      summaries.forEach((summary) => {
-        const values = summary.perQuery[metric];
-        if (values === undefined) return;
-        table.set(summary.name, new Map(queryIds.map((id, q) => [id, values[q] ?? null])));
-      });
-      comparisons[metric] = compareSystems(table, { seed: options.seed, samples });
-    }
-  }
+  const comparisons = compareSummaries(summaries, queryIds, significanceMetrics, { seed: options.seed, samples });
 
   return {
     evaluation: {
@@ -121,4 +82,64 @@ export async function evaluateSystems(
     runs,
     qrels,
   };
+}
+
+/**
+ * Builds one system's result on a split: metric means with 95% bootstrap intervals over queries,
+ * grade separation and score quantiles of its judged pairs.
+ */
+export function buildSystemResult(
+  run: SystemRun,
+  summary: SystemSummary,
+  kind: SystemResult["kind"],
+  qrels: Qrels,
+  options: { seed: number; samples: number },
+): SystemResult {
+  const groups = judgedScoreGroups(run, qrels);
+  const { scores, grades } = poolScores(groups);
+  const intervals: SystemResult["intervals"] = {};
+  for (const [metric, values] of Object.entries(summary.perQuery)) {
+    const defined = values.filter((value): value is number => value !== null);
+    if (defined.length === 0) {
+      intervals[metric] = null;
+      continue;
+    }
+    const interval = pairedBootstrap(defined, new Array<number>(defined.length).fill(0), options);
+    intervals[metric] = { lower: interval.lower, upper: interval.upper };
+  }
+  return {
+    name: run.name,
+    kind,
+    means: summary.means,
+    intervals,
+    excluded: summary.excluded,
+    separation: adjacentSeparation(groups),
+    quantiles: gradeQuantiles(scores, grades),
+  };
+}
+
+/**
+ * Compares every pair of systems on each metric with a paired bootstrap interval and a paired
+ * randomization test; p-values are Holm-adjusted over the pairs of each metric. Metrics that no
+ * summary has are skipped. Returns no comparisons for fewer than two systems.
+ */
+export function compareSummaries(
+  summaries: readonly SystemSummary[],
+  queryIds: readonly string[],
+  metrics: readonly string[],
+  options: { seed: number; samples: number },
+): Record<string, SystemComparison[]> {
+  const comparisons: Record<string, SystemComparison[]> = {};
+  if (summaries.length < 2) return comparisons;
+  for (const metric of metrics) {
+    const table = new Map<string, Map<string, number | null>>();
+    for (const summary of summaries) {
+      const values = summary.perQuery[metric];
+      if (values === undefined) continue;
+      table.set(summary.name, new Map(queryIds.map((id, q) => [id, values[q] ?? null])));
+    }
+    if (table.size < 2) continue;
+    comparisons[metric] = compareSystems(table, options);
+  }
+  return comparisons;
 }

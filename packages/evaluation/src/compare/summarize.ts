@@ -1,6 +1,7 @@
 import type { Grade } from "@mine-refine/core";
 import { evaluateRun } from "../evaluate-run.js";
-import type { Qrels } from "../qrels.js";
+import type { GainPreset, GainScheme } from "../gains.js";
+import type { Qrels, RawLabels } from "../qrels.js";
 import { rerankNdcg } from "../rerank.js";
 import type { SystemRun } from "./systems.js";
 
@@ -14,14 +15,39 @@ export interface SystemSummary {
   excluded: Record<string, number>;
 }
 
+/** Gains and the relevance cut of the ranking metrics. */
+export interface MetricOptions {
+  /** Gains of NDCG. Default "graded". */
+  gains?: GainPreset | GainScheme;
+  /** Lowest grade that counts as relevant for recall, precision, MRR and MAP. Default GRADE_MODERATE. */
+  minGrade?: Grade;
+  /** Raw labels, needed by gain schemes that read them such as "esci". */
+  rawLabels?: RawLabels;
+}
+
 /**
  * Computes the full-catalog ranking metrics, the re-ranking NDCG over each query's judged products
  * (complete list and @10) for one system run.
  */
-export function summarizeRun(run: SystemRun, qrels: Qrels, queryIds: readonly string[], ks: readonly number[]): SystemSummary {
-  const ranking = evaluateRun(run.rankings, qrels, { ks, gains: "graded" });
-  const rerankAll = rerankNdcg(run.judgedScores, qrels);
-  const rerank10 = rerankNdcg(run.judgedScores, qrels, 10);
+export function summarizeRun(
+  run: SystemRun,
+  qrels: Qrels,
+  queryIds: readonly string[],
+  ks: readonly number[],
+  options: MetricOptions = {},
+): SystemSummary {
+  const ranking = evaluateRun(run.rankings, qrels, {
+    ks,
+    gains: options.gains ?? "graded",
+    ...(options.minGrade !== undefined && { minGrade: options.minGrade }),
+    ...(options.rawLabels !== undefined && { rawLabels: options.rawLabels }),
+  });
+  const rerankOptions = {
+    ...(options.gains !== undefined && { gains: options.gains }),
+    ...(options.rawLabels !== undefined && { rawLabels: options.rawLabels }),
+  };
+  const rerankAll = rerankNdcg(run.judgedScores, qrels, undefined, rerankOptions);
+  const rerank10 = rerankNdcg(run.judgedScores, qrels, 10, rerankOptions);
 
   const perQuery: Record<string, (number | null)[]> = {};
   const means: Record<string, number | null> = { ...ranking.means };

@@ -19,9 +19,17 @@ export interface LexicalSystem {
   index(products: Product[]): Promise<LexicalIndex>;
 }
 
+/** A built lexical index. Both methods may be asynchronous, as LanceDB's full-text search is. */
 export interface LexicalIndex {
-  search(query: Query, k: number): { index: number; score: number }[];
-  score(query: Query, productIndex: number): number;
+  /** Returns the `k` best products as positions in the catalog array, best first. */
+  search(query: Query, k: number): LexicalHit[] | Promise<LexicalHit[]>;
+  /** Returns the score of one product; a product that matches no query term scores 0. */
+  score(query: Query, productIndex: number): number | Promise<number>;
+}
+
+export interface LexicalHit {
+  index: number;
+  score: number;
 }
 
 /** A blend of two systems evaluated after both have run (hybrid retrieval). */
@@ -46,6 +54,12 @@ export interface SystemRun {
   judgedScores: Map<string, Map<string, number>>;
   /** Ranked (product id, score) per query id, kept for fusion. */
   scoredRankings: Map<string, { productId: string; score: number }[]>;
+  /**
+   * Computes the system's exact score of any catalog product for a query of the run, from the kept
+   * embeddings or lexical index. Hybrid fusion uses it so that no candidate lacks a score. Absent on
+   * runs that were not produced by `runSystems`, such as fused runs.
+   */
+  scoreProducts?(queryId: string, productIds: readonly string[]): Promise<number[]>;
 }
 
 /** Judgments of the given queries as `queryId → productId → grade`. */
