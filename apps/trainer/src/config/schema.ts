@@ -180,6 +180,18 @@ const stage2Schema = z
   .strict()
   .prefault({});
 
+const exportSchema = z
+  .object({
+    /** Writes an ONNX model of every trained checkpoint into `stages/export/<stage>/model.onnx`. */
+    enabled: z.boolean().default(true),
+    /** Products and query texts on which the exported model is compared with the TypeScript forward. */
+    paritySample: positiveInt.default(512),
+    /** "onnx": the evaluate stage embeds through the exported models instead of the checkpoints. */
+    embedWith: z.enum(["typescript", "onnx"]).default("typescript"),
+  })
+  .strict()
+  .prefault({});
+
 const evaluationSchema = z
   .object({
     split: z.enum(["dev", "test"]).default("test"),
@@ -306,6 +318,7 @@ export const trainConfigSchema = z
     augmentation: augmentationSchema,
     stage1: stage1Schema,
     stage2: stage2Schema,
+    export: exportSchema,
     evaluation: evaluationSchema,
     store: storeSchema,
   })

@@ -1,6 +1,6 @@
 import type { Dataset, Product } from "@mine-refine/core";
 import type { DenseSystem } from "@mine-refine/evaluation";
-import { type EncoderConfig, type MatmulBackend, TwoTowerEncoder } from "@mine-refine/model";
+import { type EmbeddingModel, type EncoderConfig, type MatmulBackend, TwoTowerEncoder } from "@mine-refine/model";
 import type { TrainConfig } from "../config/schema.js";
 
 /** The encoder architecture of a run config. */
@@ -27,8 +27,8 @@ export function createEncoder(config: TrainConfig, matmul: MatmulBackend): TwoTo
   return new TwoTowerEncoder(encoderConfigOf(config), { matmul, seed: config.seed });
 }
 
-/** Wraps an encoder as a dense retrieval system for evaluation. */
-export function encoderSystem(name: string, encoder: TwoTowerEncoder, onProgress?: (task: string, done: number, total: number) => void): DenseSystem {
+/** Wraps an encoder, the TypeScript tower or its exported ONNX model, as a dense retrieval system for evaluation. */
+export function encoderSystem(name: string, encoder: EmbeddingModel, onProgress?: (task: string, done: number, total: number) => void): DenseSystem {
   return {
     kind: "dense",
     name,

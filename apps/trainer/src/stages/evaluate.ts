@@ -1,11 +1,11 @@
 import path from "node:path";
 import type { Query } from "@mine-refine/core";
 import { bm25System, type DenseSystem, evaluateSystems, formatSystemsEvaluation, type LexicalSystem } from "@mine-refine/evaluation";
-import { loadCheckpoint } from "@mine-refine/model";
 import { OrtMatmul } from "@mine-refine/model/ort";
 import type { StageContext } from "./stage.js";
 import { writeAtomic } from "../run/run-directory.js";
 import { createEncoder, encoderSystem } from "./encoder.js";
+import { loadTrainedModel } from "./export.js";
 
 /**
  * Evaluates the trained model and the configured baselines on the evaluation split with
@@ -20,16 +20,19 @@ export async function runEvaluateStage(context: StageContext, dir: string): Prom
   const queries: Query[] = queryIds.map((id) => prepared.query(id));
 
   const matmul = new OrtMatmul({ intraOpNumThreads: config.threads });
+  const loaded: { dispose(): Promise<void> }[] = [];
   try {
     const onProgress = (task: string, done: number, total: number): void => context.progress({ task, done, total });
     const systems: (DenseSystem | LexicalSystem)[] = [];
     if (config.evaluation.baselines.includes("bm25")) systems.push(bm25System({ fields: config.model.productFields }));
     if (config.evaluation.baselines.includes("untrained")) systems.push(encoderSystem("untrained", createEncoder(config, matmul), onProgress));
-    const stage1 = await loadCheckpoint(path.join(context.run.stageDir("stage1"), "checkpoint"), { matmul });
-    systems.push(encoderSystem("stage1", stage1.encoder, onProgress));
+    const stage1 = await loadTrainedModel(context, "stage1", matmul);
+    loaded.push(stage1);
+    systems.push(encoderSystem("stage1", stage1.model, onProgress));
     if (config.stage2.enabled && context.run.isComplete("stage2")) {
-      const stage2 = await loadCheckpoint(path.join(context.run.stageDir("stage2"), "checkpoint"), { matmul });
-      systems.push(encoderSystem("stage2", stage2.encoder, onProgress));
+      const stage2 = await loadTrainedModel(context, "stage2", matmul);
+      loaded.push(stage2);
+      systems.push(encoderSystem("stage2", stage2.model, onProgress));
     }
 
     logger.log("info", "evaluate: running systems", { split: config.evaluation.split, queries: queries.length, systems: systems.map((system) => system.name) });
@@ -56,6 +59,7 @@ export async function runEvaluateStage(context: StageContext, dir: string): Prom
       });
     }
   } finally {
+    for (const model of loaded) await model.dispose();
     await matmul.dispose();
   }
 }
