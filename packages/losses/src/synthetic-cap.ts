@@ -28,7 +28,7 @@ function batchSizes(total: number, queriesPerBatch: number): number[] {
 
 /**
  * Plans the batches of one epoch so that every real query appears once and each batch of n queries
- * holds at most floor(maxShare × n) synthetic ones. When the synthetic queries do not all fit under
+ * contains at most floor(maxShare × n) synthetic ones. When the synthetic queries do not all fit under
  * the cap, the epoch uses as many as fit, and the caller chooses which. Synthetic queries are spread
  * round-robin over the batches, so they are not bunched at the start or the end of the epoch.
  */

@@ -1,3 +1,4 @@
+import { augmentationEnabled, restoreAugmentation, runAugmentStage } from "./augment.js";
 import { runDataStage } from "./data.js";
 import { runEvaluateStage } from "./evaluate.js";
 import { runExportStage } from "./export.js";
@@ -12,6 +13,13 @@ import { runStage2 } from "./stage2.js";
 /** Every stage in the order it runs. A stage's folder appears under `stages/` only once it is complete. */
 export const STAGE_DEFINITIONS: readonly StageDefinition[] = [
   { name: "data", description: "load the data set, split queries, write counts", run: runDataStage },
+  {
+    name: "augment",
+    description: "add misspelled copies and judged synthetic queries to the training split",
+    enabled: augmentationEnabled,
+    run: runAugmentStage,
+    restore: (prepared, dir) => restoreAugmentation(prepared, dir),
+  },
   { name: "stage1", description: "train the two-tower encoder with the label-aware contrastive loss", run: runStage1 },
   { name: "index", description: "embed the catalog with Stage 1 into a LanceDB table and build the ANN index", enabled: stage2On, run: runIndexStage },
   { name: "mine", description: "find hard pairs among each training query's nearest products", enabled: stage2On, run: runMineStage },

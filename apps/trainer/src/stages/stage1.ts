@@ -6,6 +6,7 @@ import { OrtMatmul } from "@mine-refine/model/ort";
 import type { TrainConfig } from "../config/schema.js";
 import type { StageContext } from "./stage.js";
 import { writeAtomic } from "../run/run-directory.js";
+import { syntheticShareCap } from "./augment-record.js";
 import type { PreparedData } from "./data.js";
 import { createEncoder } from "./encoder.js";
 
@@ -45,11 +46,13 @@ export async function runStage1(context: StageContext, dir: string): Promise<voi
       productsPerQuery: stage.productsPerQuery,
       seed: config.seed,
       epochs: stage.epochs,
+      ...syntheticShareCap(config),
     });
     const totalSteps = sampler.batchesPerEpoch * stage.epochs;
     logger.log("info", "stage1: training", {
       queries: sampler.queryCount,
       judgments: judgments.length,
+      syntheticQueriesPerEpoch: sampler.syntheticQueriesPerEpoch,
       epochs: stage.epochs,
       steps: totalSteps,
     });
