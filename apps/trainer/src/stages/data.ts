@@ -1,6 +1,6 @@
 import path from "node:path";
-import { type Dataset, type Grade, InternalError, type Logger, type Product, type Query, type QuerySplit } from "@mine-refine/core";
-import { datasetStats, formatDatasetStats, generateDemoCatalog, loadEsci, loadGeneric, loadHomeDepot, splitQueries } from "@mine-refine/data";
+import { type Dataset, InternalError, type Logger, type Product, type Query, type QuerySplit } from "@mine-refine/core";
+import { type DataSourceOptions, datasetStats, formatDatasetStats, loadDataSource, splitQueries } from "@mine-refine/data";
 import type { Store } from "@mine-refine/store";
 import type { DataSourceConfig, TrainConfig } from "../config/schema.js";
 import { importAndReload, reloadFromStore } from "../store/run-store.js";
@@ -9,25 +9,7 @@ import type { StageContext } from "./stage.js";
 
 /** Loads the configured data set. Every adapter validates its input and names the file and row on error. */
 export async function loadConfiguredDataset(source: DataSourceConfig, logger: Logger): Promise<Dataset> {
-  switch (source.kind) {
-    case "demo":
-      return generateDemoCatalog({ seed: source.seed, products: source.products, queriesPerLocale: source.queriesPerLocale });
-    case "homedepot":
-      return loadHomeDepot({ path: source.path, encoding: source.encoding, thresholds: source.thresholds, onConflict: source.onConflict, logger });
-    case "esci":
-      return loadEsci({
-        examplesPath: source.examplesPath,
-        productsPath: source.productsPath,
-        locale: source.locale,
-        split: source.split,
-        smallVersion: source.smallVersion,
-        mapping: source.mapping as Record<"E" | "S" | "C" | "I", Grade> | undefined,
-        onConflict: source.onConflict,
-        logger,
-      });
-    case "generic":
-      return loadGeneric({ path: source.path, productFields: source.productFields, onConflict: source.onConflict, logger });
-  }
+  return loadDataSource(source as DataSourceOptions, logger);
 }
 
 /** Everything later stages need from the data stage: the data set and its query split. */
