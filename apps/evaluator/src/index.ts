@@ -1,1 +1,4 @@
-export {};
+export { BASELINES, type Baseline, parseBaselines } from "./baselines.js";
+export { type DataConfig, loadDataConfig } from "./data-config.js";
+export { type EvaluateCommandOptions, HYBRID_NAMES, runEvaluateCommand } from "./evaluate-command.js";
+export { type ModelSpec, RUN_STAGES, resolveModelSpec } from "./model-specs.js";

@@ -181,7 +181,7 @@ export async function evaluateComparison(
     lexicalAgreement: lexicalAgreement(runs, kinds, testIds, Math.min(10, maxK)),
   };
 
-  const segmentMetrics = ["ndcg@10", `recall@${maxK}`, "mrr@10", "map"].filter((metric) => metrics.includes(metric));
+  const segmentMetrics = metrics;
   comparison.segments.push({ segment: "all", queries: testIds.length, values: segmentValues(summaries, testIds, testIds, segmentMetrics) });
   for (const segment of segmentQueries(testQueries, testQrels)) {
     comparison.segments.push({

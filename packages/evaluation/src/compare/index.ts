@@ -12,3 +12,4 @@ export * from "./system-thresholds.js";
 export * from "./threshold-drift.js";
 export * from "./report-input.js";
 export * from "./write-comparison.js";
+export * from "./encoder-system.js";
