@@ -6,6 +6,7 @@
  * Shapes used below: n = texts or products, I = backbone width, O = head output width.
  */
 import { noProgress, type Product } from "@mine-refine/core";
+import type { EmbeddingModel } from "../embedding-model.js";
 import type { EncodeOptions } from "../encoder.js";
 import type { BackboneHead } from "./backbone-head.js";
 import type { TextEmbedder } from "./pretrained-backbone.js";
@@ -19,12 +20,12 @@ export interface BackboneTextOptions {
   productFields?: string[];
 }
 
-/** Returns the text a backbone sees for a query: the prefix, then the query. */
+/** Returns the backbone input for a query: the prefix, then the query. */
 export function backboneQueryText(text: string, options: BackboneTextOptions = {}): string {
   return `${options.queryPrefix ?? ""}${text}`;
 }
 
-/** Returns the text a backbone sees for a product: the prefix, then the non-empty configured fields joined by spaces. */
+/** Returns the backbone input for a product: the prefix, then the non-empty configured fields joined by spaces. */
 export function backboneProductText(product: Product, options: BackboneTextOptions = {}): string {
   const fields = options.productFields ?? ["title"];
   const parts: string[] = [];
@@ -35,7 +36,7 @@ export function backboneProductText(product: Product, options: BackboneTextOptio
   return `${options.productPrefix ?? ""}${parts.join(" ")}`;
 }
 
-export class BackboneTower {
+export class BackboneTower implements EmbeddingModel {
   readonly embedder: TextEmbedder;
   readonly head: BackboneHead;
   readonly textOptions: BackboneTextOptions;

@@ -26,7 +26,7 @@ beforeEach(async () => {
   cacheRoot = await mkdtemp(join(root, "cache-"));
 });
 
-/** The real backbone, recording every text it is asked to embed. */
+/** Wraps the real backbone and records every text it embeds. */
 function countingBackbone(): TextEmbedder & { calls: string[][] } {
   const calls: string[][] = [];
   return {

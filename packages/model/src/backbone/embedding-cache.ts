@@ -3,7 +3,7 @@
  * SHA-256 of each text, so training epochs, later stages and resumed runs do not run the
  * transformer again.
  *
- * Layout: `<root>/<first 32 hex digits of the embedder key>/` holds `cache.json` (the full key and
+ * Layout: `<root>/<first 32 hex digits of the embedder key>/` contains `cache.json` (the full key and
  * the width) and segment files. Each segment is written to a temporary name, flushed and renamed,
  * so a killed process leaves whole segments only:
  *
@@ -185,7 +185,7 @@ export interface CachedEmbedderOptions {
   chunkSize?: number;
 }
 
-/** A TextEmbedder that answers from an EmbeddingCache and embeds only the texts it has not seen. */
+/** A TextEmbedder that returns cached vectors and embeds only the texts its EmbeddingCache does not contain. */
 export class CachedEmbedder implements TextEmbedder {
   readonly embedder: TextEmbedder;
   readonly cache: EmbeddingCache;

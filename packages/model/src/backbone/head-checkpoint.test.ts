@@ -27,7 +27,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** A head with random biases too, so a bias lost on the way would show. */
+/** Creates a head with random biases too, so that a bias lost on the way would show. */
 function randomHead(): BackboneHead {
   const head = new BackboneHead({ inputDim: 8, hiddenDims: [6], outputDim: 4, activation: "gelu" }, { seed: 7 });
   const rng = new Rng(8);
@@ -64,8 +64,8 @@ describe("saveBackboneHead", () => {
     const dir = join(root, "missing-tensor");
     const head = randomHead();
     await saveBackboneHead(dir, { head, backbone: reference(), text });
-    const kept = head.parameters().filter((parameter) => parameter.name !== "linears.1.bias");
-    await writeSafetensors(join(dir, "model.safetensors"), kept.map(({ name, shape, data }) => ({ name, shape, data })));
+    const remaining = head.parameters().filter((parameter) => parameter.name !== "linears.1.bias");
+    await writeSafetensors(join(dir, "model.safetensors"), remaining.map(({ name, shape, data }) => ({ name, shape, data })));
     await expect(loadBackboneHead(dir)).rejects.toThrow(/tensor "linears.1.bias" is missing/);
   });
 

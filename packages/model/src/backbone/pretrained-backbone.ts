@@ -243,7 +243,7 @@ function isPlainModelId(name: string): boolean {
 /**
  * Returns the SHA-256 over the name, byte length and bytes of each file that decides the embeddings:
  * `config.json`, `tokenizer.json`, `onnx/model.onnx` and, when present, `tokenizer_config.json`.
- * It reads the whole ONNX file, about a second per few hundred MB.
+ * It reads the whole ONNX file on every load.
  */
 export async function hashModelDirectory(dir: string): Promise<string> {
   const hash = createHash("sha256");
