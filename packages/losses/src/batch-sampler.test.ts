@@ -169,3 +169,31 @@ describe("createBatchSampler", () => {
     );
   });
 });
+
+describe("createBatchSampler groupOf", () => {
+  const judgments = Array.from({ length: 12 }, (_, i) => ({
+    queryId: `${i % 2 === 0 ? "drill" : "paint"}-${i}`,
+    productId: `p${i}`,
+    grade: 2 as const,
+  }));
+
+  it("batches queries of one group together", () => {
+    const sampler = createBatchSampler({ judgments, queriesPerBatch: 6, productsPerQuery: 1, seed: 3, groupOf: (id) => id.split("-")[0]! });
+    for (const batch of sampler) {
+      const groups = new Set(batch.queryIds.map((id) => id.split("-")[0]));
+      expect(groups.size).toBe(1);
+    }
+  });
+
+  it("still uses every query once per epoch", () => {
+    const sampler = createBatchSampler({ judgments, queriesPerBatch: 5, productsPerQuery: 1, seed: 3, groupOf: (id) => id.split("-")[0]! });
+    const seen = [...sampler].flatMap((batch) => batch.queryIds).sort();
+    expect(seen).toEqual(judgments.map((j) => j.queryId).sort());
+  });
+
+  it("rejects groupOf with the synthetic cap", () => {
+    expect(() =>
+      createBatchSampler({ judgments, queriesPerBatch: 5, productsPerQuery: 1, seed: 3, groupOf: () => "a", isSynthetic: () => false, maxSyntheticShare: 0.5 }),
+    ).toThrow(/groupOf cannot be combined/);
+  });
+});

@@ -45,6 +45,14 @@ export interface BatchSamplerOptions {
    * synthetic ones do not all fit, each epoch draws its own random subset of them.
    */
   maxSyntheticShare?: number;
+  /**
+   * Batches queries of the same group together: each epoch shuffles the groups, shuffles the queries
+   * within each group, and cuts the concatenation into batches. Products of a similar query are then
+   * hard in-batch negatives (for example, group by the query's head noun). Unjudged cells still count
+   * as negatives, so similar queries raise the risk of false negatives. Not combined with the
+   * synthetic cap.
+   */
+  groupOf?: (queryId: string) => string;
 }
 
 /** An iterator of training batches that also reports the epoch size. */
@@ -102,6 +110,9 @@ export function createBatchSampler(options: BatchSamplerOptions): BatchSampler {
     );
   }
   if (maxSyntheticShare !== undefined) checker.number("maxSyntheticShare", maxSyntheticShare, { min: 0, max: 1 });
+  if (options.groupOf !== undefined && isSynthetic !== undefined) {
+    checker.add("groupOf", "groupOf cannot be combined with the synthetic cap (isSynthetic, maxSyntheticShare); pass one of them");
+  }
   checker.throwIfAny();
 
   const pools = buildQueryPools(options.judgments);
@@ -116,7 +127,7 @@ export function createBatchSampler(options: BatchSamplerOptions): BatchSampler {
     const root = new Rng(seed);
     for (let epoch = 0; epoch < epochs; epoch++) {
       const rng = root.fork(`epoch ${epoch}`);
-      const order = rng.shuffle([...queryIds]);
+      const order = options.groupOf === undefined ? rng.shuffle([...queryIds]) : groupedOrder(queryIds, options.groupOf, rng);
       for (let start = 0; start < order.length; start += queriesPerBatch) {
         yield buildBatch(order.slice(start, start + queriesPerBatch), pools, productsPerQuery, rng);
       }
@@ -124,6 +135,22 @@ export function createBatchSampler(options: BatchSamplerOptions): BatchSampler {
   }
 
   return Object.assign(generate(), { batchesPerEpoch, queryCount: queryIds.length, syntheticQueriesPerEpoch: 0 });
+}
+
+/** Shuffles the groups, then the queries within each group, and concatenates them. */
+function groupedOrder(queryIds: readonly string[], groupOf: (queryId: string) => string, rng: Rng): string[] {
+  const groups = new Map<string, string[]>();
+  for (const id of queryIds) {
+    const key = groupOf(id);
+    let members = groups.get(key);
+    if (members === undefined) {
+      members = [];
+      groups.set(key, members);
+    }
+    members.push(id);
+  }
+  const keys = rng.shuffle([...groups.keys()].sort());
+  return keys.flatMap((key) => rng.shuffle(groups.get(key)!));
 }
 
 function createCappedSampler(
