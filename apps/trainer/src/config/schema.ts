@@ -196,8 +196,20 @@ const evaluationSchema = z
   .object({
     split: z.enum(["dev", "test"]).default("test"),
     ks: z.array(positiveInt).default([10, 50, 100]),
-    baselines: z.array(z.enum(["bm25", "untrained"])).default(["bm25", "untrained"]),
+    /**
+     * Systems evaluated next to the trained models. "bm25-lancedb" is BM25 through LanceDB full-text
+     * search; "hybrid" fuses the last trained model with bm25, by a dense weight chosen on dev and by RRF.
+     */
+    baselines: z.array(z.enum(["bm25", "bm25-lancedb", "untrained", "hybrid"])).default(["bm25", "untrained", "hybrid"]),
     maxQueries: positiveInt.optional(),
+    /** Gains of NDCG: "graded" (2^grade − 1) or "esci" (by ESCI raw label, so only for ESCI data). */
+    gains: z.enum(["graded", "esci"]).default("graded"),
+    /** Lowest grade that recall, precision, MRR and MAP count as relevant. */
+    minGrade: z.union([z.literal(1), z.literal(2)]).default(1),
+    /** Adds a seeded misspelled copy of each evaluated query as the "typo:misspelled" segment. */
+    typos: z.boolean().default(true),
+    /** Resamples of the bootstrap intervals and randomization tests. */
+    samples: positiveInt.default(2000),
   })
   .strict()
   .prefault({});

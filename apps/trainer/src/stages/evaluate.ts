@@ -1,55 +1,123 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Query } from "@mine-refine/core";
-import { bm25System, type DenseSystem, evaluateSystems, formatSystemsEvaluation, type LexicalSystem } from "@mine-refine/evaluation";
+import { createTypoGenerator } from "@mine-refine/data";
+import {
+  bm25System,
+  buildReportInput,
+  type DenseSystem,
+  evaluateComparison,
+  fullTextSystem,
+  type HybridSystem,
+  type LexicalSystem,
+  type TypoQuery,
+  writeComparison,
+} from "@mine-refine/evaluation";
+import { FullTextIndex } from "@mine-refine/mining/lancedb";
 import { OrtMatmul } from "@mine-refine/model/ort";
 import type { StageContext } from "./stage.js";
-import { writeAtomic } from "../run/run-directory.js";
+import { untrainedBackboneModel } from "./backbone.js";
 import { createEncoder, encoderSystem } from "./encoder.js";
 import { loadTrainedModel } from "./export.js";
 
 /**
- * Evaluates the trained model and the configured baselines on the evaluation split with
- * full-catalog retrieval, and writes `metrics.json` and `report.md`.
+ * Evaluates the trained models (stage1, and stage2 when it finished) and the configured baselines
+ * on the evaluation split with full-catalog retrieval, with the same code as the evaluator CLI. It
+ * writes `metrics.json`, `report.md`, `report.html` and `trec/` (one run file per system and the qrels).
+ * Dev queries choose the hybrid's dense weight and the grade thresholds.
  */
 export async function runEvaluateStage(context: StageContext, dir: string): Promise<void> {
   const { config, logger } = context;
+  const settings = config.evaluation;
   const prepared = await context.data();
   const { dataset, split } = prepared;
-  let queryIds = split[config.evaluation.split];
-  if (config.evaluation.maxQueries !== undefined) queryIds = queryIds.slice(0, config.evaluation.maxQueries);
-  const queries: Query[] = queryIds.map((id) => prepared.query(id));
+  const pick = (ids: readonly string[]): Query[] => ids.slice(0, settings.maxQueries ?? ids.length).map((id) => prepared.query(id));
+  const evaluated = pick(split[settings.split]);
+  const dev = settings.split === "dev" ? [] : pick(split.dev);
+  const typos: TypoQuery[] = settings.typos
+    ? createTypoGenerator()
+        .perturbQueries(evaluated, { seed: config.seed, ratio: 1, copies: 1 })
+        .map((query) => ({ id: query.id, text: query.text, originalId: query.originalId, ...(query.locale !== undefined && { locale: query.locale }) }))
+    : [];
 
   const matmul = new OrtMatmul({ intraOpNumThreads: config.threads });
   const loaded: { dispose(): Promise<void> }[] = [];
+  const lanceDir = await mkdtemp(path.join(tmpdir(), "mine-refine-bm25-"));
   try {
     const onProgress = (task: string, done: number, total: number): void => context.progress({ task, done, total });
+    const has = (baseline: (typeof settings.baselines)[number]): boolean => settings.baselines.includes(baseline);
     const systems: (DenseSystem | LexicalSystem)[] = [];
-    if (config.evaluation.baselines.includes("bm25")) systems.push(bm25System({ fields: config.model.productFields }));
-    if (config.evaluation.baselines.includes("untrained")) systems.push(encoderSystem("untrained", createEncoder(config, matmul), onProgress));
+    if (has("bm25")) systems.push(bm25System({ fields: config.model.productFields }));
+    if (has("bm25-lancedb")) {
+      systems.push(
+        fullTextSystem({
+          name: "bm25-lancedb",
+          fields: config.model.productFields,
+          createIndex: (documents) => FullTextIndex.create(lanceDir, "products", documents),
+        }),
+      );
+    }
+    if (has("untrained")) {
+      const untrained = config.model.backbone !== undefined ? await untrainedBackboneModel(context, matmul) : createEncoder(config, matmul);
+      systems.push(encoderSystem("untrained", untrained, onProgress));
+    }
     const stage1 = await loadTrainedModel(context, "stage1", matmul);
     loaded.push(stage1);
-    systems.push(encoderSystem("stage1", stage1.model, onProgress));
+    let lastTrained = encoderSystem("stage1", stage1.model, onProgress);
+    systems.push(lastTrained);
     if (config.stage2.enabled && context.run.isComplete("stage2")) {
       const stage2 = await loadTrainedModel(context, "stage2", matmul);
       loaded.push(stage2);
-      systems.push(encoderSystem("stage2", stage2.model, onProgress));
+      lastTrained = encoderSystem("stage2", stage2.model, onProgress);
+      systems.push(lastTrained);
     }
 
-    logger.log("info", "evaluate: running systems", { split: config.evaluation.split, queries: queries.length, systems: systems.map((system) => system.name) });
-    const { evaluation } = await evaluateSystems(dataset, queries, systems, {
-      ks: config.evaluation.ks,
-      seed: config.seed,
-      progress: context.progress,
+    const hybrids: HybridSystem[] = [];
+    const lexical = systems.find((system) => system.name === "bm25") ?? systems.find((system) => system.kind === "lexical");
+    if (has("hybrid") && lexical === undefined) {
+      logger.log("warn", "evaluate: the hybrid baseline needs bm25 or bm25-lancedb in evaluation.baselines; skipping it");
+    } else if (has("hybrid") && lexical !== undefined) {
+      hybrids.push(
+        { kind: "hybrid", name: "hybrid", dense: lastTrained.name, lexical: lexical.name, method: "weighted" },
+        { kind: "hybrid", name: "hybrid-rrf", dense: lastTrained.name, lexical: lexical.name, method: "rrf" },
+      );
+    }
+
+    logger.log("info", "evaluate: running systems", {
+      split: settings.split,
+      queries: evaluated.length,
+      devQueries: dev.length,
+      misspelled: typos.length,
+      systems: [...systems.map((system) => system.name), ...hybrids.map((hybrid) => hybrid.name)],
     });
-    await writeAtomic(path.join(dir, "metrics.json"), `${JSON.stringify(evaluation, null, 2)}\n`);
-    const report = formatSystemsEvaluation(evaluation, `${config.name}: ${config.evaluation.split} split`);
-    await writeAtomic(path.join(dir, "report.md"), report);
+    const { comparison, runs, qrels } = await evaluateComparison(
+      dataset,
+      { name: settings.split, dev, test: evaluated, typos },
+      systems,
+      {
+        ks: settings.ks,
+        seed: config.seed,
+        samples: settings.samples,
+        gains: settings.gains,
+        minGrade: settings.minGrade,
+        hybrids,
+        progress: context.progress,
+      },
+    );
+    const report = buildReportInput(comparison, {
+      title: `${config.name}: ${settings.split} split`,
+      datasetName: dataset.name,
+      createdAt: new Date().toISOString(),
+    });
+    await writeComparison(dir, comparison, report, { runs, qrels });
+
     await context.run.writeJson("metrics.json", {
-      split: config.evaluation.split,
-      queries: evaluation.queries,
-      systems: Object.fromEntries(evaluation.systems.map((system) => [system.name, system.means])),
+      split: settings.split,
+      queries: comparison.queries,
+      systems: Object.fromEntries(comparison.systems.map((system) => [system.name, system.means])),
     });
-    for (const system of evaluation.systems) {
+    for (const system of comparison.systems) {
       logger.log("info", `evaluate: ${system.name}`, {
         "ndcg@10": system.means["ndcg@10"] ?? Number.NaN,
         "recall@100": system.means["recall@100"] ?? Number.NaN,
@@ -60,6 +128,7 @@ export async function runEvaluateStage(context: StageContext, dir: string): Prom
     }
   } finally {
     for (const model of loaded) await model.dispose();
+    await rm(lanceDir, { recursive: true, force: true });
     await matmul.dispose();
   }
 }
