@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { MineRefineError } from "@mine-refine/core";
 import { loadTrainConfig } from "./config/load.js";
+import { JUDGE_HELP, runJudgeCli } from "./judge/judge-cli.js";
 import { createCliLogger } from "./log.js";
 import { runPipeline, STAGES } from "./pipeline.js";
 import { runStats } from "./stats.js";
@@ -11,7 +12,7 @@ const HELP = `Usage: mine-refine-trainer <command> [options]
 Commands:
   train   Run the pipeline (${STAGES.join(", ")}); a rerun resumes at the first unfinished stage.
   stats   Print products, queries and judgments by split and grade for the configured data set.
-
+${JUDGE_HELP}
 Options:
   --config FILE        YAML or JSON run configuration (required).
   --set KEY=VALUE      Override one config value by its dotted path, e.g. --set stage1.epochs=2.
@@ -33,6 +34,11 @@ async function main(argv: string[]): Promise<number> {
       until: { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      judge: { type: "string" },
+      split: { type: "string" },
+      checkpoint: { type: "string" },
+      out: { type: "string" },
+      "validation-fraction": { type: "string" },
     },
   });
   const command = positionals[0];
@@ -40,8 +46,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return command === undefined && values.help !== true ? 2 : 0;
   }
-  if (command !== "train" && command !== "stats") {
-    process.stderr.write(`Unknown command "${command}". Expected "train" or "stats".\n\n${HELP}`);
+  if (command !== "train" && command !== "stats" && command !== "judge") {
+    process.stderr.write(`Unknown command "${command}". Expected "train", "stats" or "judge".\n\n${HELP}`);
     return 2;
   }
   if (values.config === undefined) {
@@ -59,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     await runStats(config, logger);
     return 0;
   }
+  if (command === "judge") return runJudgeCli(positionals[1], values, config, logger);
   await runPipeline(config, { logger, restart: values.restart === true, until: values.until });
   await logger.flush();
   return 0;

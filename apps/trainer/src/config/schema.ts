@@ -230,6 +230,120 @@ const storeSchema = z
   .strict()
   .prefault({});
 
+/** Settings of the offline judge: softmax regression over pair features, trained on the train split's human labels. */
+const localJudgeSchema = z
+  .object({
+    epochs: positiveInt.default(30),
+    learningRate: z.number().positive().default(0.05),
+    l2: z.number().min(0).default(0.001),
+    batchSize: positiveInt.default(256),
+    seed: z.number().int().default(1),
+    maxBrands: positiveInt.default(10_000),
+    /** A Stage 1 `checkpoint/` folder; its two-tower cosine becomes one more feature of the judge. */
+    checkpoint: z.string().min(1).optional(),
+  })
+  .strict()
+  .prefault({});
+
+/** An OpenAI-compatible chat-completions server. */
+const llmJudgeSchema = z
+  .object({
+    /** API root before `/chat/completions`, such as `http://127.0.0.1:8000/v1`. */
+    baseUrl: z.string().url(),
+    model: z.string().min(1),
+    /** Name of the environment variable that contains the API key; leave it out for a local server. */
+    apiKeyEnv: z.string().min(1).optional(),
+    concurrency: positiveInt.default(4),
+    timeoutMs: positiveInt.default(60_000),
+    maxRetries: z.number().int().min(0).default(4),
+    /** US dollars per million tokens, for the cost in logs and the judge cache. */
+    pricing: z.object({ inputPerMillion: z.number().min(0), outputPerMillion: z.number().min(0) }).strict().optional(),
+  })
+  .strict();
+
+const JUDGE_KINDS = ["human", "local", "llm", "cascade"] as const;
+
+const labelsSchema = z
+  .object({
+    /** Judge of the pipeline. "cascade" asks the local judge first and the LLM when its confidence is below `cascade.minConfidence`. */
+    judge: z.enum(JUDGE_KINDS).default("human"),
+    local: localJudgeSchema,
+    llm: llmJudgeSchema.optional(),
+    cascade: z.object({ minConfidence: fraction.default(0.8) }).strict().prefault({}),
+    /** Pairs the labels stage grades with the judge: "none", or every judged pair of the train split. */
+    regrade: z.enum(["none", "train"]).default("none"),
+    /**
+     * Plants label errors for experiments: a seeded share of the train split's grades is replaced by
+     * one of the other two grades before the judge runs. The true grades are kept in the stage folder.
+     */
+    flip: z.object({ fraction: fraction, seed: z.number().int().default(7) }).strict().optional(),
+  })
+  .strict()
+  .refine((labels) => (labels.judge !== "llm" && labels.judge !== "cascade") || labels.llm !== undefined, {
+    path: ["llm"],
+    message: 'judges "llm" and "cascade" need labels.llm with baseUrl and model',
+  })
+  .prefault({});
+
+const auditSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /**
+     * Engagement of the train split's pairs. "simulate": seeded shoppers driven by `trueGrades`
+     * ("labels": the current labels, "data": the labels the data stage read, before `labels.flip`
+     * or a judge changed them, or a JSONL file of {queryId, productId, grade}). "events": an event
+     * log. "aggregates": a table of totals.
+     */
+    engagement: z
+      .discriminatedUnion("kind", [
+        z
+          .object({
+            kind: z.literal("simulate"),
+            seed: z.number().int().default(5),
+            meanClicksPerQuery: z.number().positive().default(8.6),
+            trueGrades: z.union([z.enum(["labels", "data"]), z.object({ path: z.string().min(1) }).strict()]).default("labels"),
+          })
+          .strict(),
+        z.object({ kind: z.literal("events"), path: z.string().min(1) }).strict(),
+        z
+          .object({
+            kind: z.literal("aggregates"),
+            path: z.string().min(1),
+            /** ISO 8601 window of the totals when the table has no window columns. */
+            window: z.object({ start: z.string(), end: z.string() }).strict().optional(),
+          })
+          .strict(),
+      ])
+      .prefault({ kind: "simulate" }),
+    /** Position-bias correction: "pbm" fits the position-based model, "ipw" weights clicks by 1/position. */
+    correction: z.enum(["pbm", "ipw"]).default("pbm"),
+    rules: z
+      .object({
+        minExpectedExaminations: z.number().min(0).default(20),
+        minConfidence: fraction.default(0.9),
+        priorStrength: z.number().positive().default(20),
+        minConversions: z.number().int().min(0).default(2),
+        /** Grades checked by the under-graded rule (add-to-cart or purchase evidence). */
+        underGradedGrades: z.array(z.number().int().min(0).max(2)).default([0]),
+        /** Grades checked by the over-graded rule (examined but rarely clicked). */
+        overGradedGrades: z.array(z.number().int().min(0).max(2)).default([2]),
+      })
+      .strict()
+      .prefault({}),
+    /**
+     * Judge that re-grades flagged pairs, configured in `labels`. "oracle" is for experiments only:
+     * it returns the data stage's grade (before `labels.flip`) with probability `oracleAccuracy`.
+     */
+    judge: z.enum([...JUDGE_KINDS, "oracle"]).default("local"),
+    oracleAccuracy: fraction.default(0.9),
+    /** Writes the findings here as CSV for expert review. */
+    exportCsv: z.string().min(1).optional(),
+    /** Reads expert grades from a reviewed findings CSV; they take precedence over the judge's. */
+    importCsv: z.string().min(1).optional(),
+  })
+  .strict()
+  .prefault({});
+
 const typoAugmentationSchema = z
   .object({
     enabled: z.boolean().default(false),
@@ -328,6 +442,8 @@ export const trainConfigSchema = z
     data: z.object({ source: dataSourceSchema, split: splitSchema }).strict(),
     model: modelSchema,
     augmentation: augmentationSchema,
+    labels: labelsSchema,
+    audit: auditSchema,
     stage1: stage1Schema,
     stage2: stage2Schema,
     export: exportSchema,
@@ -340,3 +456,6 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type DataSourceConfig = z.infer<typeof dataSourceSchema>;
 export type AugmentationConfig = z.infer<typeof augmentationSchema>;
 export type StoreConfig = z.infer<typeof storeSchema>;
+export type LabelsConfig = z.infer<typeof labelsSchema>;
+export type AuditConfig = z.infer<typeof auditSchema>;
+export type JudgeKind = (typeof JUDGE_KINDS)[number];

@@ -4,6 +4,7 @@ import { runEvaluateStage } from "./evaluate.js";
 import { runExportStage } from "./export.js";
 import { runGradeStage } from "./grade.js";
 import { runIndexStage } from "./index-stage.js";
+import { labelsStageEnabled, restoreLabels, runLabelsStage } from "./labels.js";
 import { runMineStage } from "./mine.js";
 import type { TrainConfig } from "../config/schema.js";
 import type { StageDefinition } from "./stage.js";
@@ -13,6 +14,13 @@ import { runStage2 } from "./stage2.js";
 /** Every stage in the order it runs. A stage's folder appears under `stages/` only once it is complete. */
 export const STAGE_DEFINITIONS: readonly StageDefinition[] = [
   { name: "data", description: "load the data set, split queries, write counts", run: runDataStage },
+  {
+    name: "labels",
+    description: "replace the train split's labels with a judge's grades (or planted errors for experiments)",
+    enabled: labelsStageEnabled,
+    run: runLabelsStage,
+    restore: (prepared, dir) => restoreLabels(prepared, dir),
+  },
   {
     name: "augment",
     description: "add misspelled copies and judged synthetic queries to the training split",
