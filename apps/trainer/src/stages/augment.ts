@@ -117,6 +117,7 @@ async function addSyntheticQueries(
 
   // Products count only their training queries, so held-out queries do not hide a product's need.
   const judgedQueryCounts = countJudgedQueries(trainJudgments(dataset.judgments, split.train));
+  // NOTE: only template queries; `generateLlmSyntheticQueries` of the data package is not wired into the config yet.
   const synthetic = generateSyntheticQueries(dataset.products, {
     seed: settings.seed ?? config.seed,
     maxPerProduct: settings.maxPerProduct,
