@@ -1,3 +1,4 @@
+import { auditStageEnabled, restoreAudit, runAuditStage } from "./audit.js";
 import { augmentationEnabled, restoreAugmentation, runAugmentStage } from "./augment.js";
 import { runDataStage } from "./data.js";
 import { runEvaluateStage } from "./evaluate.js";
@@ -20,6 +21,13 @@ export const STAGE_DEFINITIONS: readonly StageDefinition[] = [
     enabled: labelsStageEnabled,
     run: runLabelsStage,
     restore: (prepared, dir) => restoreLabels(prepared, dir),
+  },
+  {
+    name: "audit",
+    description: "flag train pairs whose engagement contradicts their grade and re-grade them",
+    enabled: auditStageEnabled,
+    run: runAuditStage,
+    restore: (prepared, dir) => restoreAudit(prepared, dir),
   },
   {
     name: "augment",

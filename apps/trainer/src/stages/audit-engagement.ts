@@ -1,0 +1,85 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import type { Grade, Judgment } from "@mine-refine/core";
+import { type EngagementAggregate, type InconsistencyReport, pairKey, readAggregateTable, readEventLog, simulateEngagement } from "@mine-refine/audit";
+import type { EngagementRow } from "@mine-refine/store";
+import type { StageContext } from "./stage.js";
+import { readLabelChanges } from "./labels.js";
+
+export interface AuditEngagement {
+  aggregates: EngagementAggregate[];
+  /** Rows of an engagement file that were left out, by reason; undefined for simulated engagement. */
+  inconsistencies?: InconsistencyReport;
+  /** Searches simulated; undefined for engagement read from a file. */
+  searchCount?: number;
+  /** Grades the simulated shoppers followed, when they differ from the audited labels. */
+  trueGrades?: Map<string, Grade>;
+}
+
+/** Simulates or reads the engagement of the audited pairs, as `audit.engagement` configures. */
+export async function auditEngagement(context: StageContext, judgments: readonly Judgment[], knownProductIds: ReadonlySet<string>): Promise<AuditEngagement> {
+  const settings = context.config.audit.engagement;
+  switch (settings.kind) {
+    case "events": {
+      const { aggregates, inconsistencies } = await readEventLog(settings.path, { knownProductIds });
+      return { aggregates, inconsistencies };
+    }
+    case "aggregates": {
+      const { aggregates, inconsistencies } = await readAggregateTable(settings.path, { knownProductIds, window: settings.window });
+      return { aggregates, inconsistencies };
+    }
+    case "simulate": {
+      const trueGrades = await simulationTruth(context, judgments, settings.trueGrades);
+      const simulation = simulateEngagement(judgments, {
+        seed: settings.seed,
+        meanClicksPerQuery: settings.meanClicksPerQuery,
+        trueGrades,
+        output: "aggregates",
+        progress: context.progress,
+      });
+      return { aggregates: simulation.aggregates ?? [], searchCount: simulation.searchCount, trueGrades };
+    }
+  }
+}
+
+/**
+ * Grades that drive the simulated shoppers: undefined for the current labels, the data stage's
+ * labels (the current ones with every change of the labels stage undone), or a JSONL file.
+ */
+async function simulationTruth(
+  context: StageContext,
+  judgments: readonly Judgment[],
+  source: "labels" | "data" | { path: string },
+): Promise<Map<string, Grade> | undefined> {
+  if (source === "labels") return undefined;
+  const truth = new Map<string, Grade>(judgments.map((judgment) => [pairKey(judgment.queryId, judgment.productId), judgment.grade]));
+  if (source === "data") {
+    const labelsDir = context.run.stageDir("labels");
+    if (!existsSync(labelsDir)) return truth;
+    for (const change of await readLabelChanges(labelsDir)) truth.set(pairKey(change.queryId, change.productId), change.previousGrade);
+    return truth;
+  }
+  const text = await readFile(source.path, "utf8");
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    const row = JSON.parse(line) as { queryId: string; productId: string; grade: Grade };
+    truth.set(pairKey(row.queryId, row.productId), row.grade);
+  }
+  return truth;
+}
+
+/** Converts aggregates to the store's engagement rows. */
+export function engagementRows(dataset: string, aggregates: readonly EngagementAggregate[]): EngagementRow[] {
+  return aggregates.map((aggregate) => ({
+    dataset,
+    queryId: aggregate.queryId,
+    productId: aggregate.productId,
+    windowStart: new Date(aggregate.windowStart),
+    windowEnd: new Date(aggregate.windowEnd),
+    impressions: aggregate.impressions,
+    clicks: aggregate.clicks,
+    addToCarts: aggregate.addToCarts,
+    purchases: aggregate.purchases,
+    meanPosition: aggregate.impressions > 0 ? aggregate.meanPosition : undefined,
+  }));
+}
