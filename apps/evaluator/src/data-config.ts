@@ -6,8 +6,8 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 /**
- * What the evaluator reads from a trainer config: the data source and query split, and the run's
- * seed, metric cut-offs and product fields when present.
+ * The part of a trainer config that the evaluator reads: the data source and query split, and the
+ * run's seed, metric cut-offs and product fields when present.
  *
  * NOTE: this re-implements the part of the trainer's config loader that reads the data section
  * (`${VAR}` expansion, paths relative to the config file, split defaults), because apps do not

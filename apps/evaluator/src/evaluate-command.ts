@@ -133,8 +133,8 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions): Promi
 }
 
 /**
- * The hybrids of the last given model (stage2 when a run has it) with BM25, or with LanceDB BM25
- * when in-memory BM25 is not evaluated: a dev-weighted blend and reciprocal rank fusion.
+ * Builds the hybrids of the last given model (stage2 when a run has it) with BM25, or with LanceDB
+ * BM25 when in-memory BM25 is not evaluated: a dev-weighted blend and reciprocal rank fusion.
  */
 function hybridSystems(dense: readonly DenseSystem[], systems: readonly (DenseSystem | LexicalSystem)[]): HybridSystem[] {
   const denseSystem = dense[dense.length - 1];

@@ -13,9 +13,9 @@ export interface ModelSpec {
 export const RUN_STAGES = ["stage1", "stage2"] as const;
 
 /**
- * Resolves one `--model name=DIR` value. DIR is a checkpoint folder (it has `model.safetensors`; a
- * run folder has a `config.json` too, so that file alone does not tell them apart), or a
- * trainer run folder whose `stages/stage1/checkpoint` and `stages/stage2/checkpoint` become the
+ * Resolves one `--model name=DIR` value. DIR is a checkpoint folder, recognised by its
+ * `model.safetensors` because a run folder has a `config.json` too. Otherwise DIR is a trainer run
+ * folder whose `stages/stage1/checkpoint` and `stages/stage2/checkpoint` become the
  * systems `name-stage1` and `name-stage2` (a missing stage2 is skipped).
  */
 export async function resolveModelSpec(value: string): Promise<ModelSpec[]> {

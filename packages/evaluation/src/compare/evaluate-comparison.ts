@@ -77,10 +77,10 @@ type SystemsComparisons = ReturnType<typeof compareSummaries>;
 
 /**
  * Compares systems on a test split with everything the report shows. It runs every system once over
- * the dev, test and misspelled test queries, fuses the hybrids (a weighted blend takes its dense
- * weight from dev NDCG@10), and computes on test: ranking metrics with bootstrap intervals, pairwise
- * significance on every metric, grade separation, score histograms, dev-chosen thresholds with their
- * test precision and recall, threshold drift, and segment metrics.
+ * the dev, test and misspelled test queries and fuses the hybrids. A weighted blend takes its dense
+ * weight from dev NDCG@10. On test it computes ranking metrics with bootstrap intervals, pairwise
+ * significance on every metric, grade separation, score histograms, dev-chosen thresholds with
+ * their test precision and recall, threshold drift, and segment metrics.
  */
 export async function evaluateComparison(
   dataset: Dataset,

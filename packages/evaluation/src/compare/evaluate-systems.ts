@@ -120,8 +120,8 @@ export function buildSystemResult(
 
 /**
  * Compares every pair of systems on each metric with a paired bootstrap interval and a paired
- * randomization test; p-values are Holm-adjusted over the pairs of each metric. Metrics that no
- * summary has are skipped. Returns no comparisons for fewer than two systems.
+ * randomization test. The p-values are Holm-adjusted over the pairs of each metric. Metrics that no
+ * summary has are skipped, and fewer than two systems give no comparisons.
  */
 export function compareSummaries(
   summaries: readonly SystemSummary[],

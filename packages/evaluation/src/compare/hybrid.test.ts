@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { blendCandidates, chooseDenseWeight, collectBlendCandidates, fuseRuns, minMaxScale, reciprocalRankFusion } from "./hybrid.js";
 import type { SystemRun } from "./systems.js";
 
-/** A run over one query "q" whose scorer reads a fixed score table. */
+/** Builds a run over one query "q" whose scorer reads a fixed score table. */
 function fixedRun(name: string, ranking: string[], scores: Record<string, number>, judged: string[]): SystemRun {
   return {
     name,
@@ -14,7 +14,7 @@ function fixedRun(name: string, ranking: string[], scores: Record<string, number
   };
 }
 
-// Dense ranks p1 > p2 > p3 > p4, lexical the reverse; each top list holds two products.
+// Dense scores p1 > p2 > p4 > p3 and lexical p3 > p2 > p4 > p1. Each top list contains two products.
 const dense = fixedRun("dense", ["p1", "p2"], { p1: 0.9, p2: 0.5, p3: 0.1, p4: 0.3 }, ["p1", "p3", "p4"]);
 const lexical = fixedRun("lexical", ["p3", "p2"], { p1: 0, p2: 2, p3: 4, p4: 1 }, ["p1", "p3", "p4"]);
 const TOLERANCE_DIGITS = 12;

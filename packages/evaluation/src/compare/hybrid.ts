@@ -61,7 +61,7 @@ export interface BlendCandidates {
  * Collects a query's candidates, the union of both systems' top lists, and scores every candidate
  * with both systems exactly (a candidate missing from one list is scored by that system's kept
  * embeddings or index). Each system's scores are min-max scaled over the candidates, so a weight
- * of 0.5 means equal say. Judged products outside the candidates get the same scales.
+ * of 0.5 gives both systems equal influence. Judged products outside the candidates get the same scales.
  */
 export async function collectBlendCandidates(dense: SystemRun, lexical: SystemRun, queryId: string): Promise<BlendCandidates> {
   const productIds = [...new Set([...(dense.rankings.get(queryId) ?? []), ...(lexical.rankings.get(queryId) ?? [])])];
@@ -208,7 +208,16 @@ function setFused(run: SystemRun, queryId: string, ranked: ScoredProduct[]): voi
 }
 
 function sortScored(items: ScoredProduct[]): ScoredProduct[] {
-  return items.sort((a, b) => b.score - a.score || (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+  return items.sort((a, b) => {
+    if (a.score !== b.score) return b.score - a.score;
+    return compareIds(a.productId, b.productId);
+  });
+}
+
+/** Orders ids by UTF-16 code units, so ties break the same way on every machine. */
+export function compareIds(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }
 
 function requireWeight(weight: number): void {

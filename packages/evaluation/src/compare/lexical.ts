@@ -38,7 +38,7 @@ export interface FullTextSearcher {
 }
 
 /**
- * A lexical system over an external full-text index, such as LanceDB's BM25, built by
+ * Creates a lexical system over an external full-text index, such as LanceDB's BM25, built by
  * `createIndex` from the product texts. The index returns only top lists, so the score of one
  * product comes from a search whose limit is the catalog size: a product missing from that list
  * matches no query term and scores 0. The full list of the latest query is cached, because

@@ -77,7 +77,7 @@ export function buildReportInput(
   };
 }
 
-/** One sentence per finding the report tables do not show. */
+/** Describes in one sentence each the findings that the report tables do not show. */
 export function comparisonNotes(comparison: Comparison): string[] {
   const notes = [
     `Full-catalog retrieval over ${comparison.products} products; unjudged products count as irrelevant. NDCG gains: ${comparison.gains}. ` +

@@ -1,5 +1,6 @@
 import { type Query, tokenize } from "@mine-refine/core";
 import type { Qrels } from "../qrels.js";
+import { compareIds } from "./hybrid.js";
 
 /** A named subset of the evaluated queries. */
 export interface QuerySegment {
@@ -22,8 +23,8 @@ export const QUERY_LENGTH_BUCKETS: readonly { name: string; min: number; max: nu
  *
  * Frequency is the number of judged products of the query, because in these data sets each query
  * text occurs once and no engagement is attached to the evaluated queries. Queries are sorted by
- * that count, descending, ties broken by query id; the first third is the head, the next the torso
- * and the rest the tail. Segments without queries are left out. Queries without a locale form
+ * that count, descending, with ties broken by query id. The first third is the head, the next
+ * third the torso and the rest the tail. Segments without queries are left out. Queries without a locale form
  * "locale=unknown".
  */
 export function segmentQueries(queries: readonly Query[], qrels: Qrels): QuerySegment[] {
@@ -51,7 +52,7 @@ export function segmentQueries(queries: readonly Query[], qrels: Qrels): QuerySe
 
   const byFrequency = judged
     .map((query) => ({ id: query.id, judged: qrels.get(query.id)!.size }))
-    .sort((a, b) => b.judged - a.judged || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    .sort((a, b) => (a.judged !== b.judged ? b.judged - a.judged : compareIds(a.id, b.id)));
   const third = Math.ceil(byFrequency.length / 3);
   const names = ["frequency=head", "frequency=torso", "frequency=tail"];
   names.forEach((name, i) => {

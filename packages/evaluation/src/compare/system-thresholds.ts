@@ -18,9 +18,10 @@ export interface SystemThresholds {
 }
 
 /**
- * Chooses global thresholds on the dev judged pairs (`chooseThresholds`), reports them on the test
- * pairs (`thresholdReport`), sweeps test precision and recall for each cut, and measures drift: the
- * thresholds the same criterion picks on test, and the spread of each test query's own best threshold.
+ * Chooses global thresholds on the dev judged pairs (`chooseThresholds`) and reports them on the
+ * test pairs (`thresholdReport`). Also sweeps test precision and recall for each cut and measures
+ * drift: the thresholds the same criterion picks on test, and the spread of each test query's own
+ * best threshold.
  */
 export function analyseThresholds(devGroups: ScoreGroups, testGroups: ScoreGroups): SystemThresholds {
   const dev = poolScores(devGroups);

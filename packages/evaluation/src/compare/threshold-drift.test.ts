@@ -52,8 +52,8 @@ describe("thresholdDrift", () => {
 
 describe("analyseThresholds", () => {
   // Dev separates the grades at 0.3 and 0.6; test scores sit 0.15 higher.
-  const dev = new Map([["d", { scores: [0.1, 0.2, 0.4, 0.5, 0.7, 0.8], grades: [G0, G0, G1, G1, G2, G2] }]]);
-  const test = new Map([["t", { scores: [0.25, 0.35, 0.55, 0.65, 0.85, 0.95], grades: [G0, G0, G1, G1, G2, G2] }]]);
+  const dev = new Map<string, { scores: number[]; grades: Grade[] }>([["d", { scores: [0.1, 0.2, 0.4, 0.5, 0.7, 0.8], grades: [G0, G0, G1, G1, G2, G2] }]]);
+  const test = new Map<string, { scores: number[]; grades: Grade[] }>([["t", { scores: [0.25, 0.35, 0.55, 0.65, 0.85, 0.95], grades: [G0, G0, G1, G1, G2, G2] }]]);
   const result = analyseThresholds(dev, test);
 
   it("chooses thresholds on dev", () => {
