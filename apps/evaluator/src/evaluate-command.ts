@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { InputError, type Logger, type ProgressCallback, type Query } from "@mine-refine/core";
+import { type Grade, InputError, type Logger, type ProgressCallback, type Query } from "@mine-refine/core";
 import { createTypoGenerator, loadDataSource, splitQueries } from "@mine-refine/data";
 import {
   bm25System,
@@ -38,6 +38,10 @@ export interface EvaluateCommandOptions {
   typos?: boolean;
   /** Resamples of the bootstrap and randomization tests. Default 2,000. */
   samples?: number;
+  /** Gains of NDCG. Default "graded". */
+  gains?: "graded" | "esci";
+  /** Lowest grade that recall, precision, MRR and MAP count as relevant. Default GRADE_MODERATE. */
+  minGrade?: Grade;
   /** ONNX Runtime threads of the encoders. Default 2. */
   threads?: number;
   logger: Logger;
@@ -115,7 +119,15 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions): Promi
       dataset,
       { name: options.split, dev, test: evaluated, typos },
       systems,
-      { ks: config.ks, seed, hybrids, ...(options.samples !== undefined && { samples: options.samples }), ...(options.progress !== undefined && { progress: options.progress }) },
+      {
+        ks: config.ks,
+        seed,
+        hybrids,
+        ...(options.gains !== undefined && { gains: options.gains }),
+        ...(options.minGrade !== undefined && { minGrade: options.minGrade }),
+        ...(options.samples !== undefined && { samples: options.samples }),
+        ...(options.progress !== undefined && { progress: options.progress }),
+      },
     );
 
     const report = buildReportInput(comparison, {

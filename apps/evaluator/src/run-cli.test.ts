@@ -137,3 +137,21 @@ describe("evaluator CLI errors", () => {
     );
   });
 });
+
+describe("evaluator CLI gains", () => {
+  it("esci gains change ndcg", async () => {
+    const esciOut = path.join(workDir, "out-esci");
+    const code = await runCli(["evaluate", "--data", configPath, "--baselines", "bm25", "--gains", "esci", "--no-typos", "--samples", "50", "--out", esciOut], {
+      logger: quiet,
+    });
+    expect(code).toBe(0);
+    const esci = JSON.parse(await readFile(path.join(esciOut, "metrics.json"), "utf8")) as Comparison;
+    const graded = comparison.systems.find((system) => system.name === "bm25")!.means["ndcg@10"];
+    expect(esci.gains).toBe("esci");
+    expect(esci.systems[0]!.means["ndcg@10"]).not.toBe(graded);
+  });
+
+  it("rejects an unknown gain preset", async () => {
+    expect(await runCli(["evaluate", "--data", configPath, "--gains", "binary", "--out", outDir], { logger: quiet })).toBe(2);
+  });
+});

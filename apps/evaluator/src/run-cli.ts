@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { type Logger, MineRefineError } from "@mine-refine/core";
+import { GRADE_MODERATE, GRADE_RELEVANT, type Logger, MineRefineError } from "@mine-refine/core";
 import { BASELINES, parseBaselines } from "./baselines.js";
 import { runEvaluateCommand } from "./evaluate-command.js";
 import { createProgressLogger, createStderrLogger } from "./log.js";
@@ -19,6 +19,8 @@ Evaluates models and baselines on one split and writes metrics.json, report.md, 
   --seed N             seed of the untrained encoder, typos and significance tests (default: config seed)
   --samples N          bootstrap and randomization resamples (default 2000)
   --threads N          ONNX Runtime threads (default 2)
+  --gains NAME         NDCG gains: graded (2^grade - 1, default) or esci (needs ESCI raw labels)
+  --min-grade N        lowest grade that recall, precision, MRR and MAP count as relevant: 1 (default) or 2
   --no-typos           skip the misspelled-query segment
   --help               show this text
 `;
@@ -41,6 +43,8 @@ export async function runCli(argv: string[], options: { logger?: Logger } = {}):
       seed: { type: "string" },
       samples: { type: "string" },
       threads: { type: "string" },
+      gains: { type: "string", default: "graded" },
+      "min-grade": { type: "string", default: "1" },
       "no-typos": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -62,6 +66,15 @@ export async function runCli(argv: string[], options: { logger?: Logger } = {}):
     return 2;
   }
 
+  if (values.gains !== "graded" && values.gains !== "esci") {
+    process.stderr.write(`Invalid --gains "${values.gains}"; expected graded or esci.\n`);
+    return 2;
+  }
+  if (values["min-grade"] !== "1" && values["min-grade"] !== "2") {
+    process.stderr.write(`Invalid --min-grade "${values["min-grade"]}"; expected 1 or 2.\n`);
+    return 2;
+  }
+
   const logger = options.logger ?? createStderrLogger();
   const models = (await Promise.all(values.model.map(resolveModelSpec))).flat();
   await runEvaluateCommand({
@@ -75,6 +88,8 @@ export async function runCli(argv: string[], options: { logger?: Logger } = {}):
     ...optionalInteger("samples", values.samples, "--samples", 1),
     ...optionalInteger("threads", values.threads, "--threads", 1),
     typos: !values["no-typos"],
+    gains: values.gains,
+    minGrade: values["min-grade"] === "2" ? GRADE_RELEVANT : GRADE_MODERATE,
     logger,
     progress: createProgressLogger(logger),
   });
