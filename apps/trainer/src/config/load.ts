@@ -5,7 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { type TrainConfig, trainConfigSchema } from "./schema.js";
 
 /** Keys whose string values are file paths, resolved against the config file's folder. */
-const PATH_KEYS = new Set(["runDir", "path", "examplesPath", "productsPath", "directory", "checkpoint", "exportCsv", "importCsv"]);
+const PATH_KEYS = new Set(["runDir", "path", "examplesPath", "productsPath", "directory", "checkpoint", "exportCsv", "importCsv", "cacheDir"]);
 
 /**
  * Reads a YAML or JSON config, expands `${VAR}` from the environment, applies dotted overrides

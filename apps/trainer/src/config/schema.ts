@@ -68,6 +68,31 @@ const splitSchema = z
   .strict()
   .prefault({});
 
+/**
+ * A frozen pretrained transformer in a local directory (`config.json`, `tokenizer.json`,
+ * `onnx/model.onnx`). When it is set, Stage 1 trains only a head with the model's hiddenDims,
+ * outputDim and activation on top of it, and the n-gram options are unused.
+ */
+const backboneSchema = z
+  .object({
+    path: z.string().min(1),
+    /** Tokens per text, [CLS] and [SEP] included; longer texts are truncated. */
+    maxLength: positiveInt.default(128),
+    /** Texts per ONNX Runtime call of the backbone. */
+    batchSize: positiveInt.default(32),
+    /** Put before each query and product text, such as "query: " and "passage: " for E5 models. */
+    queryPrefix: z.string().default(""),
+    productPrefix: z.string().default(""),
+    /** Folder of the backbone vector cache; by default `cache/backbone` inside the run folder. */
+    cacheDir: z.string().min(1).optional(),
+    /** Writes a tiny random model with a vocabulary from the data set at `path` when it has no config.json (demos and tests). */
+    generateTiny: z
+      .object({ hiddenSize: positiveInt.default(32), seed: z.number().int().default(0), maxWords: positiveInt.default(5000) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 const modelSchema = z
   .object({
     buckets: positiveInt.default(1 << 18),
@@ -80,6 +105,7 @@ const modelSchema = z
     charNgramsLatin: z.tuple([positiveInt, positiveInt]).default([3, 5]),
     charNgramsCjk: z.tuple([positiveInt, positiveInt]).default([1, 2]),
     productFields: z.array(z.string()).default(["title", "brand"]),
+    backbone: backboneSchema.optional(),
   })
   .strict()
   .prefault({});

@@ -6,6 +6,7 @@ import { OnnxEncoder, OrtMatmul } from "@mine-refine/model/ort";
 import type { TrainConfig } from "../config/schema.js";
 import { writeAtomic } from "../run/run-directory.js";
 import type { StageContext } from "./stage.js";
+import { loadBackboneModel } from "./backbone.js";
 
 /** Stages whose folder contains a `checkpoint/` that the export stage converts, in run order. */
 export const TRAINED_STAGES = ["stage1", "stage2"] as const;
@@ -94,6 +95,7 @@ export async function loadTrainedModel(
   stage: TrainedStage,
   matmul: MatmulBackend,
 ): Promise<{ model: EmbeddingModel; dispose(): Promise<void> }> {
+  if (context.config.model.backbone !== undefined) return loadBackboneModel(context, stage, matmul);
   if (embedsWithOnnx(context.config) && context.run.isComplete("export")) {
     const onnx = await OnnxEncoder.load(exportedModelPath(context, stage), { intraOpNumThreads: context.config.threads });
     return { model: onnx, dispose: () => onnx.dispose() };

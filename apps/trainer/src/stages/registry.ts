@@ -41,7 +41,7 @@ export const STAGE_DEFINITIONS: readonly StageDefinition[] = [
   { name: "mine", description: "find hard pairs among each training query's nearest products", enabled: stage2On, run: runMineStage },
   { name: "grade", description: "grade the mined pairs with the judge", enabled: stage2On, run: runGradeStage },
   { name: "stage2", description: "refine with the multi-class circle loss on mined and original pairs", enabled: stage2On, run: runStage2 },
-  { name: "export", description: "write an ONNX model of every trained checkpoint and check it against the TypeScript forward", enabled: (config) => config.export.enabled, run: runExportStage },
+  { name: "export", description: "write an ONNX model of every trained checkpoint and check it against the TypeScript forward", enabled: (config) => config.export.enabled && config.model.backbone === undefined, run: runExportStage },
   { name: "evaluate", description: "compare the trained models with baselines on held-out queries", run: runEvaluateStage },
 ];
 

@@ -7,6 +7,7 @@ import type { TrainConfig } from "../config/schema.js";
 import type { StageContext } from "./stage.js";
 import { writeAtomic } from "../run/run-directory.js";
 import { syntheticShareCap } from "./augment-record.js";
+import { runBackboneStage1 } from "./backbone.js";
 import type { PreparedData } from "./data.js";
 import { createEncoder } from "./encoder.js";
 
@@ -34,6 +35,10 @@ export async function runStage1(context: StageContext, dir: string): Promise<voi
   const judgments = trainJudgments(dataset.judgments, split.train);
   if (judgments.length === 0) {
     throw new MineRefineError("empty_training_split", "The training split has no judgments. Lower data.split.devFraction or testFraction, or check the data set.");
+  }
+  if (config.model.backbone !== undefined) {
+    await runBackboneStage1(context, dir, prepared, judgments);
+    return;
   }
 
   const matmul = new OrtMatmul({ intraOpNumThreads: config.threads });
