@@ -8,7 +8,7 @@
  * queries with up to 8 products each (their judged products first, random fill after).
  *
  *   pnpm --filter @mine-refine/losses build
- *   cd packages/model && pnpm exec tsx scripts/measure-training.ts [steps] [intraOpNumThreads] [spin]
+ *   cd packages/model && pnpm exec tsx scripts/measure-training.ts [steps] [intraOpNumThreads] [spin|nospin] [embeddingThreads]
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -141,6 +141,7 @@ async function main(): Promise<void> {
   const steps = Number(process.argv[2] ?? 30);
   const threads = Number(process.argv[3] ?? 2);
   const allowSpinning = process.argv[4] === "spin";
+  const embeddingThreads = Number(process.argv[5] ?? 1);
   const rng = new Rng(1);
   const dataDir = process.env.MINE_REFINE_DATA_DIR;
   const corpus = dataDir ? loadHomeDepot(dataDir) : generateCorpus(rng.fork("corpus"));
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
     featuresForQuery: (id) => cached(queryFeatures, id, () => encoder.featurizer.featurizeQuery(corpus.queries[Number(id)]!)),
     featuresForProduct: (id) => cached(productFeatures, id, () => encoder.featurizer.featurizeProduct({ id, title: corpus.products[Number(id)]!, fields: {} })),
     loss: createSupConLoss(),
+    embeddingThreads,
     totalSteps: steps + warmupSteps,
     optimizer: { learningRate: 1e-3, warmupSteps: 0 },
     onStep: (info) => {
@@ -184,6 +186,7 @@ async function main(): Promise<void> {
     steps: perStep.length,
     intraOpNumThreads: threads,
     allowSpinning,
+    embeddingThreads,
     meanPairsPerStep: Math.round(pairsPerStep),
     meanStepMs: Math.round((seconds / perStep.length) * 1000),
     pairsPerSecond: Math.round((pairsPerStep * perStep.length) / seconds),
