@@ -63,6 +63,8 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions): Promi
     throw new InputError("missing_model", { file: "--baselines" }, "the untrained baseline copies the architecture of a model, but no --model was given", "Add --model NAME=DIR or drop untrained.");
   }
 
+  // NOTE: this reloads the source data and recomputes the split as the trainer's data stage does,
+  // but it does not replay data-changing stages (augmentation, audit, judge labels) of a run.
   const dataset = await loadDataSource(config.source, logger);
   const split = splitQueries(dataset, config.split);
   const queryById = new Map(dataset.queries.map((query) => [query.id, query]));
