@@ -11,6 +11,7 @@
  *   cd packages/model && pnpm exec tsx scripts/measure-training.ts [steps] [intraOpNumThreads] [spin|nospin] [embeddingThreads]
  */
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { inflateRawSync } from "node:zlib";
 import { GRADE_IRRELEVANT, GRADE_MODERATE, GRADE_RELEVANT, type Grade, Rng } from "@mine-refine/core";
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
 
   const warmupSteps = 3;
   const perStep: number[] = [];
+  let cpuAtWarmup: NodeJS.CpuUsage | undefined;
   const summary = await trainEncoder({
     encoder,
     batches: sampleBatches(corpus, rng.fork("batches")),
@@ -174,9 +176,13 @@ async function main(): Promise<void> {
     totalSteps: steps + warmupSteps,
     optimizer: { learningRate: 1e-3, warmupSteps: 0 },
     onStep: (info) => {
+      if (info.step === warmupSteps) cpuAtWarmup = process.cpuUsage();
       if (info.step > warmupSteps) perStep.push(info.stepSeconds);
     },
   });
+  // CPU time of every thread of the process (ONNX Runtime's and the embedding workers' included), which
+  // other jobs on the machine inflate less than wall-clock time.
+  const cpu = process.cpuUsage(cpuAtWarmup);
   await matmul.dispose();
 
   const pairsPerStep = summary.pairs / summary.steps;
@@ -190,6 +196,8 @@ async function main(): Promise<void> {
     meanPairsPerStep: Math.round(pairsPerStep),
     meanStepMs: Math.round((seconds / perStep.length) * 1000),
     pairsPerSecond: Math.round((pairsPerStep * perStep.length) / seconds),
+    cpuMsPerStep: Math.round((cpu.user + cpu.system) / 1000 / perStep.length),
+    loadAverage: Number(loadavg()[0].toFixed(2)),
     firstLoss: summary.losses[0],
     lastLoss: summary.losses.at(-1),
   };
