@@ -50,7 +50,7 @@ export class FullTextIndex {
   async search(query: string, k: number): Promise<FullTextHit[]> {
     const cleaned = sanitizeQuery(query);
     if (cleaned === "") return [];
-    const rows = (await this.table.query().fullTextSearch(cleaned).select(["row"]).limit(k).toArray()) as { row: number; _score: number }[];
+    const rows = (await this.table.query().fullTextSearch(cleaned).select(["row", "_score"]).limit(k).toArray()) as { row: number; _score: number }[];
     return rows.map((row) => ({ index: Number(row.row), score: row._score }));
   }
 }
