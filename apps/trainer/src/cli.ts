@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
       help: { type: "boolean", short: "h" },
       judge: { type: "string" },
       split: { type: "string" },
+      "train-split": { type: "string" },
       checkpoint: { type: "string" },
       out: { type: "string" },
       "validation-fraction": { type: "string" },

@@ -6,8 +6,9 @@ const JUDGE_KIND_NAMES: readonly JudgeKind[] = ["human", "local", "llm", "cascad
 
 export const JUDGE_HELP = `  judge eval    Train or build a judge on the train split and evaluate it on held-out labels.
                 --judge human|local|llm|cascade (default: labels.judge), --split dev|test
-                (default test), --checkpoint DIR (Stage 1 checkpoint/ folder: adds its cosine
-                as a local judge feature), --out FILE (also write the report).
+                (default test), --train-split train|dev (default train), --checkpoint DIR
+                (Stage 1 checkpoint/ folder: adds its cosine as a local judge feature; train on
+                dev then, which Stage 1 has not seen), --out FILE (also write the report).
   judge export  Write chat-format fine-tuning JSONL of the train split's labels.
                 --out DIR (required), --validation-fraction F (default 0.1).
 `;
@@ -15,6 +16,7 @@ export const JUDGE_HELP = `  judge eval    Train or build a judge on the train s
 export interface JudgeCliValues {
   judge?: string;
   split?: string;
+  "train-split"?: string;
   checkpoint?: string;
   out?: string;
   "validation-fraction"?: string;
@@ -33,7 +35,12 @@ export async function runJudgeCli(subcommand: string | undefined, values: JudgeC
       process.stderr.write(`Invalid --split "${split}". Expected dev or test; the train split is what the judge learns from.\n`);
       return 2;
     }
-    const { report } = await runJudgeEval(config, { judge, split, checkpoint: values.checkpoint, out: values.out }, logger);
+    const trainSplit = values["train-split"] ?? "train";
+    if (trainSplit !== "train" && trainSplit !== "dev") {
+      process.stderr.write(`Invalid --train-split "${trainSplit}". Expected train or dev.\n`);
+      return 2;
+    }
+    const { report } = await runJudgeEval(config, { judge, split, trainSplit, checkpoint: values.checkpoint, out: values.out }, logger);
     process.stdout.write(report);
     return 0;
   }

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Grade, Logger } from "@mine-refine/core";
+import { type Grade, type Logger, MineRefineError } from "@mine-refine/core";
 import { splitQueries } from "@mine-refine/data";
 import { evaluateJudge, exportFineTuningJsonl, formatJudgeEvaluation, type JudgeEvaluation, pairKey } from "@mine-refine/labeling";
 import { openStore, type Store } from "@mine-refine/store";
@@ -13,6 +13,12 @@ import { cosineScorerFromCheckpoint, gradedPairsOf } from "./judge-pairs.js";
 export interface JudgeEvalOptions {
   judge: JudgeKind;
   split: "dev" | "test";
+  /**
+   * Split the judge learns from. With a checkpoint, "dev" avoids a leak: Stage 1 was trained on the
+   * train split, so its cosines there are higher than on unseen queries and the judge learns to
+   * trust them too much.
+   */
+  trainSplit: "train" | "dev";
   /** Stage 1 `checkpoint/` folder whose cosine becomes a feature of the local judge. */
   checkpoint?: string;
   /** Also writes the Markdown report here. */
@@ -26,7 +32,10 @@ export interface JudgeEvalOptions {
  */
 export async function runJudgeEval(config: TrainConfig, options: JudgeEvalOptions, logger: Logger): Promise<{ report: string; evaluation: JudgeEvaluation }> {
   const prepared = await loadSourceData(config, logger);
-  const trainPairs = gradedPairsOf(prepared, prepared.split.train);
+  if (options.trainSplit === options.split) {
+    throw new MineRefineError("judge_split_overlap", `The judge would be trained and evaluated on the ${options.split} split. Choose different --train-split and --split values.`);
+  }
+  const trainPairs = gradedPairsOf(prepared, prepared.split[options.trainSplit]);
   const heldOut = gradedPairsOf(prepared, prepared.split[options.split]);
   const checkpoint = options.checkpoint ?? config.labels.local.checkpoint;
   const cosine = checkpoint === undefined ? undefined : await cosineScorerFromCheckpoint(checkpoint, [...trainPairs, ...heldOut], config.threads);
@@ -42,7 +51,7 @@ export async function runJudgeEval(config: TrainConfig, options: JudgeEvalOption
     const lines = [
       `# Judge ${configured.judge.id} on the ${options.split} split of ${prepared.dataset.name}`,
       "",
-      `Trained on ${trainPairs.length} pairs of ${prepared.split.train.length} train queries; evaluated on ${heldOut.length} pairs of ${prepared.split[options.split].length} ${options.split} queries.`,
+      `Trained on ${trainPairs.length} pairs of ${prepared.split[options.trainSplit].length} ${options.trainSplit} queries; evaluated on ${heldOut.length} pairs of ${prepared.split[options.split].length} ${options.split} queries.`,
     ];
     if (checkpoint !== undefined) lines.push(`Two-tower cosine feature from ${checkpoint}.`);
     lines.push("", formatJudgeEvaluation(evaluation));
@@ -70,7 +79,7 @@ export async function runJudgeExport(config: TrainConfig, outDir: string, valida
   return `Wrote ${result.trainCounts.reduce((a, b) => a + b, 0)} examples to ${result.trainPath} and ${result.validationCounts.reduce((a, b) => a + b, 0)} to ${result.validationPath} (grades 0, 1, 2: train ${result.trainCounts.join(", ")}; validation ${result.validationCounts.join(", ")}).\n`;
 }
 
-/** The configured data set and its query split, as the data stage makes them, with the source's labels. */
+/** Loads the configured data set with the source's labels and splits its queries as the data stage does. */
 async function loadSourceData(config: TrainConfig, logger: Logger): Promise<PreparedData> {
   const dataset = await loadConfiguredDataset(config.data.source, logger);
   return prepareData(dataset, splitQueries(dataset, config.data.split));

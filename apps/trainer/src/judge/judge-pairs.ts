@@ -4,12 +4,12 @@ import { loadCheckpoint } from "@mine-refine/model";
 import { OrtMatmul } from "@mine-refine/model/ort";
 import type { PreparedData } from "../stages/data.js";
 
-/** The judged pairs of the given queries with their current grades, grouped by query. */
+/** Collects the judged pairs of the given queries with their grades, sorted by query id. */
 export function gradedPairsOf(prepared: PreparedData, queryIds: readonly string[], judgments: readonly Judgment[] = prepared.dataset.judgments): GradedPair[] {
   const wanted = new Set(queryIds);
   return judgments
     .filter((judgment) => wanted.has(judgment.queryId))
-    .sort((a, b) => (a.queryId < b.queryId ? -1 : a.queryId > b.queryId ? 1 : 0))
+    .sort((a, b) => compareIds(a.queryId, b.queryId))
     .map((judgment) => ({
       queryId: judgment.queryId,
       query: prepared.query(judgment.queryId).text,
@@ -17,6 +17,11 @@ export function gradedPairsOf(prepared: PreparedData, queryIds: readonly string[
       product: prepared.product(judgment.productId),
       grade: judgment.grade,
     }));
+}
+
+function compareIds(a: string, b: string): number {
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }
 
 /**

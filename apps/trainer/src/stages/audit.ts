@@ -32,11 +32,11 @@ export function auditStageEnabled(config: TrainConfig): boolean {
 }
 
 /**
- * Audits the train split's labels against engagement: aggregates (or simulates) engagement into the
- * store, corrects position bias, flags pairs whose engagement contradicts their grade, re-grades
- * them with the configured judge (and expert grades from `importCsv`, which take precedence),
- * stores the audited grades with their provenance next to the originals, and trains later stages
- * on the audited labels. Writes `audited.jsonl`, `audit.json` and `audit.md`.
+ * Audits the train split's labels against engagement. The stage stores the engagement aggregates,
+ * corrects position bias and flags pairs whose engagement contradicts their grade. The configured
+ * judge re-grades them, and expert grades from `importCsv` take precedence over the judge's. The
+ * audited grades go to the store next to the originals, and later stages train on them. Writes
+ * `audited.jsonl`, `audit.json` and `audit.md`.
  */
 export async function runAuditStage(context: StageContext, dir: string): Promise<void> {
   const { config, logger } = context;
@@ -134,7 +134,7 @@ export async function runAuditStage(context: StageContext, dir: string): Promise
   context.setData(applyAudited(prepared, auditedList));
 }
 
-/** The judge that re-grades flagged pairs: an oracle over the simulation's true grades, or a judge from `labels`. */
+/** Creates the judge that re-grades flagged pairs: an oracle over the simulation's true grades, or a judge from `labels`. */
 async function auditJudge(context: StageContext, prepared: PreparedData, trueGrades: Map<string, Grade> | undefined): Promise<AuditJudge> {
   const { config, logger } = context;
   if (config.audit.judge === "oracle") {

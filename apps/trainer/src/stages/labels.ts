@@ -31,10 +31,10 @@ export function labelsStageEnabled(config: TrainConfig): boolean {
 }
 
 /**
- * Replaces the train split's labels: first flips a seeded share of them when `labels.flip` is set
- * (experiments), then grades every train pair with the configured judge when `labels.regrade` is
- * "train". Judge grades go to the store with their provenance; pairs the judge failed on keep
- * their label. Writes `labels.jsonl` (one line per pair whose label the stage set) and `labels.json`.
+ * Replaces the train split's labels. With `labels.flip` (experiments) it first flips a seeded share
+ * of them, and with `labels.regrade` "train" the configured judge then grades every train pair.
+ * Judge grades go to the store with their provenance, and pairs the judge failed on keep their
+ * label. Writes `labels.jsonl` (one line per pair whose label the stage set) and `labels.json`.
  */
 export async function runLabelsStage(context: StageContext, dir: string): Promise<void> {
   const { config, logger } = context;
@@ -79,6 +79,8 @@ async function regradeTrainSplit(
   const { config, logger } = context;
   const store = await context.store();
   // With labels.flip the judge learns from the flipped labels, as it would from noisy crowd labels.
+  // NOTE: a checkpoint trained on these same train pairs gives them higher cosines than unseen pairs
+  // get, so the judge leans on the cosine feature more than held-out data would justify.
   const trainPairs = gradedPairsOf(prepared, prepared.split.train, currentJudgments);
   const cosine =
     config.labels.local.checkpoint === undefined ? undefined : await cosineScorerFromCheckpoint(config.labels.local.checkpoint, trainPairs, config.threads);
