@@ -7,7 +7,7 @@ let store: Store;
 // Opening PGlite takes seconds, so the tests share one in-memory store and use distinct keys.
 beforeAll(async () => {
   store = await openStore({});
-});
+}, 60_000);
 
 afterAll(async () => {
   await store.close();
