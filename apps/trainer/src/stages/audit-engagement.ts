@@ -1,31 +1,39 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import type { Grade, Judgment } from "@mine-refine/core";
+import { type Grade, type Judgment, normalizeText } from "@mine-refine/core";
 import { type EngagementAggregate, type InconsistencyReport, pairKey, readAggregateTable, readEventLog, simulateEngagement } from "@mine-refine/audit";
 import type { EngagementRow } from "@mine-refine/store";
+import type { PreparedData } from "./data.js";
 import type { StageContext } from "./stage.js";
 import { readLabelChanges } from "./labels.js";
 
 export interface AuditEngagement {
   aggregates: EngagementAggregate[];
-  /** Rows of an engagement file that were left out, by reason; undefined for simulated engagement. */
+  /** Rows of an engagement file that were left out, by reason. Undefined for simulated engagement. */
   inconsistencies?: InconsistencyReport;
-  /** Searches simulated; undefined for engagement read from a file. */
+  /** Number of simulated searches. Undefined for engagement read from a file. */
   searchCount?: number;
   /** Grades the simulated shoppers followed, when they differ from the audited labels. */
   trueGrades?: Map<string, Grade>;
 }
 
-/** Simulates or reads the engagement of the audited pairs, as `audit.engagement` configures. */
-export async function auditEngagement(context: StageContext, judgments: readonly Judgment[], knownProductIds: ReadonlySet<string>): Promise<AuditEngagement> {
+/**
+ * Simulates or reads the engagement of the audited pairs, as `audit.engagement` configures. A `query`
+ * column of a file is matched to the data set's query with the same normalised text.
+ */
+export async function auditEngagement(context: StageContext, prepared: PreparedData, judgments: readonly Judgment[]): Promise<AuditEngagement> {
   const settings = context.config.audit.engagement;
+  const knownProductIds = new Set(prepared.dataset.products.map((product) => product.id));
+  const queryIds = new Map(prepared.dataset.queries.map((query) => [normalizeText(query.text), query.id]));
+  // A query text outside the data set keeps a text-derived id, so its rows match no judged pair.
+  const queryIdFromText = (text: string): string => queryIds.get(normalizeText(text)) ?? `unknown:${normalizeText(text)}`;
   switch (settings.kind) {
     case "events": {
-      const { aggregates, inconsistencies } = await readEventLog(settings.path, { knownProductIds });
+      const { aggregates, inconsistencies } = await readEventLog(settings.path, { knownProductIds, queryIdFromText });
       return { aggregates, inconsistencies };
     }
     case "aggregates": {
-      const { aggregates, inconsistencies } = await readAggregateTable(settings.path, { knownProductIds, window: settings.window });
+      const { aggregates, inconsistencies } = await readAggregateTable(settings.path, { knownProductIds, queryIdFromText, window: settings.window });
       return { aggregates, inconsistencies };
     }
     case "simulate": {
@@ -43,8 +51,8 @@ export async function auditEngagement(context: StageContext, judgments: readonly
 }
 
 /**
- * Grades that drive the simulated shoppers: undefined for the current labels, the data stage's
- * labels (the current ones with every change of the labels stage undone), or a JSONL file.
+ * Returns the grades that drive the simulated shoppers. It returns undefined for the current labels.
+ * "data" gives the current labels with every change of the labels stage undone.
  */
 async function simulationTruth(
   context: StageContext,

@@ -1,6 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { writeFile } from "node:fs/promises";
+import { GRADE_IRRELEVANT } from "@mine-refine/core";
+import { generateDemoCatalog, splitQueries } from "@mine-refine/data";
 import { openStore } from "@mine-refine/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliLogger } from "../log.js";
@@ -65,6 +68,42 @@ describe("audit stage", () => {
     } finally {
       await store.close();
     }
+  }, 60_000);
+
+  it("flags a converting irrelevant pair from aggregates", async () => {
+    const catalog = generateDemoCatalog({ seed: 7, products: 300, queriesPerLocale: 40 });
+    const train = new Set(splitQueries(catalog, { seed: 13, devFraction: 0.1, testFraction: 0.2 }).train);
+    const queryText = new Map(catalog.queries.map((query) => [query.id, query.text]));
+    const judged = catalog.judgments.filter((judgment) => train.has(judgment.queryId));
+    const target = judged.find((judgment) => judgment.grade === GRADE_IRRELEVANT)!;
+    // Per grade 0, 1, 2: clicks, add-to-carts and purchases out of 100 impressions at mean position 3.
+    const typical = [
+      [5, 1, 0],
+      [20, 4, 1],
+      [45, 10, 5],
+    ];
+    const rows = ["query,product_id,impressions,clicks,add_to_cart,purchases,mean_position"];
+    for (const judgment of judged) {
+      const [clicks, carts, purchases] = judgment === target ? [45, 25, 12] : typical[judgment.grade]!;
+      rows.push(`"${queryText.get(judgment.queryId)}",${judgment.productId},100,${clicks},${carts},${purchases},3`);
+    }
+    rows.push(`"${queryText.get(target.queryId)}",${target.productId},1,5,0,0,1`); // more clicks than impressions
+    await writeFile(path.join(dir, "aggregates.csv"), `${rows.join("\n")}\n`);
+
+    const yaml = `store: { enabled: false }
+audit:
+  enabled: true
+  engagement: { kind: aggregates, path: aggregates.csv, window: { start: "2024-01-01T00:00:00Z", end: "2024-02-01T00:00:00Z" } }
+  correction: ipw
+  judge: local
+`;
+    const config = await loadTinyDemoConfig(dir, yaml, ["labels.local.epochs=3"]);
+    await runPipeline(config, { logger: createCliLogger("error"), until: "audit" });
+    const audited = (await readFile(path.join(config.runDir, "stages", "audit", "audited.jsonl"), "utf8")).trim().split("\n");
+    const pairs = audited.map((line) => JSON.parse(line) as { queryId: string; productId: string; provenance: { rule: string } });
+    expect(pairs.some((pair) => pair.queryId === target.queryId && pair.productId === target.productId && pair.provenance.rule === "under_graded")).toBe(true);
+    const report = await readFile(path.join(config.runDir, "stages", "audit", "audit.md"), "utf8");
+    expect(report).toMatch(/inconsistent rows \| 1 of /);
   }, 60_000);
 
   it("rejects the oracle without true grades", async () => {

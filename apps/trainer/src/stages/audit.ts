@@ -47,7 +47,7 @@ export async function runAuditStage(context: StageContext, dir: string): Promise
   const trainIds = new Set(prepared.split.train);
   const judgments = prepared.dataset.judgments.filter((judgment) => trainIds.has(judgment.queryId));
 
-  const engagement = await auditEngagement(context, judgments, new Set(prepared.dataset.products.map((product) => product.id)));
+  const engagement = await auditEngagement(context, prepared, judgments);
   logger.log("info", "audit: engagement", { kind: settings.engagement.kind, pairsWithImpressions: engagement.aggregates.length, searches: engagement.searchCount });
   if (store !== undefined) await store.upsertEngagement(engagementRows(dataset, engagement.aggregates));
 
