@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { type Grade, type Judgment, normalizeText } from "@mine-refine/core";
+import { type Grade, InputError, isGrade, type Judgment, normalizeText } from "@mine-refine/core";
 import { type EngagementAggregate, type InconsistencyReport, pairKey, readAggregateTable, readEventLog, simulateEngagement } from "@mine-refine/audit";
 import type { EngagementRow } from "@mine-refine/store";
 import type { PreparedData } from "./data.js";
@@ -67,12 +67,20 @@ async function simulationTruth(
     for (const change of await readLabelChanges(labelsDir)) truth.set(pairKey(change.queryId, change.productId), change.previousGrade);
     return truth;
   }
-  const text = await readFile(source.path, "utf8");
-  for (const line of text.split("\n")) {
-    if (line.trim() === "") continue;
-    const row = JSON.parse(line) as { queryId: string; productId: string; grade: Grade };
+  const lines = (await readFile(source.path, "utf8")).split("\n");
+  lines.forEach((line, index) => {
+    if (line.trim() === "") return;
+    let row: { queryId?: unknown; productId?: unknown; grade?: unknown };
+    try {
+      row = JSON.parse(line) as typeof row;
+    } catch {
+      row = {};
+    }
+    if (typeof row.queryId !== "string" || typeof row.productId !== "string" || !isGrade(row.grade)) {
+      throw new InputError("invalid_true_grade", { file: source.path, row: index + 1 }, `expected {"queryId", "productId", "grade": 0, 1 or 2}, received ${line.slice(0, 200)}`, "Fix the line or point audit.engagement.trueGrades.path at another file.");
+    }
     truth.set(pairKey(row.queryId, row.productId), row.grade);
-  }
+  });
   return truth;
 }
 
