@@ -134,6 +134,11 @@ const stage1Schema = z
     decay: z.enum(["linear", "cosine", "constant"]).default("linear"),
     clipNorm: z.number().positive().default(5),
     logEvery: positiveInt.default(50),
+    /**
+     * How queries are grouped into batches: at random, or queries sharing their last word (the head
+     * noun of most English product queries) together, which makes in-batch negatives harder.
+     */
+    grouping: z.enum(["random", "head-word"]).default("random"),
     loss: lossSchema,
   })
   .strict()
@@ -170,8 +175,11 @@ const stage2Schema = z
     judge: z
       .object({
         kind: z.enum(["local"]).default("local"),
-        /** Adds the Stage 1 cosine of the pair as a feature of the local judge. */
-        useCosine: z.boolean().default(true),
+        /**
+         * Adds the Stage 1 cosine of the pair as a feature of the local judge. The judge is then
+         * trained on half of the dev queries, because Stage 1 has fitted the training pairs.
+         */
+        useCosine: z.boolean().default(false),
         minConfidence: z.number().min(0).max(1).default(0),
         seed: z.number().int().default(11),
       })

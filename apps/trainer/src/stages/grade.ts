@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Judgment, Product } from "@mine-refine/core";
+import { type Judgment, type Product, Rng } from "@mine-refine/core";
 import { evaluateJudge, formatJudgeEvaluation, type GradedPair, LocalJudge, pairKey } from "@mine-refine/labeling";
 import { type GradedCandidate, gradeCandidates, type HardPairCounts, type MiningCandidate, formatMiningReport, miningReport } from "@mine-refine/mining";
 import type { TwoTowerEncoder } from "@mine-refine/model";
@@ -25,8 +25,12 @@ export async function runGradeStage(context: StageContext, dir: string): Promise
 
   const { encoder, matmul } = await loadStage1Encoder(context);
   try {
-    const trainPairs = gradedPairs(prepared, prepared.split.train);
-    const devPairs = gradedPairs(prepared, prepared.split.dev);
+    // The Stage 1 model has fitted the training pairs, so their cosines are optimistic: a judge that
+    // reads the cosine is trained on one half of the dev queries and checked on the other half.
+    // Without the cosine it learns from the training split and is checked on the dev split.
+    const devHalves = halves(prepared.split.dev, config.seed);
+    const trainPairs = gradedPairs(prepared, settings.useCosine ? devHalves[0] : prepared.split.train);
+    const devPairs = gradedPairs(prepared, settings.useCosine ? devHalves[1] : prepared.split.dev);
     const cosine = settings.useCosine
       ? await cosineScorer(encoder, prepared, [...trainPairs, ...devPairs], candidates)
       : undefined;
@@ -36,7 +40,9 @@ export async function runGradeStage(context: StageContext, dir: string): Promise
     const devResults = await judge.grade(devPairs);
     const devEvaluation = evaluateJudge(devResults, new Map(devPairs.map((pair) => [pairKey(pair.queryId, pair.productId), pair.grade])));
     await writeAtomic(path.join(dir, "judge-dev-evaluation.md"), `${formatJudgeEvaluation(devEvaluation)}\n`);
-    logger.log("info", "grade: local judge on dev human labels", {
+    logger.log("info", "grade: local judge on held-out human labels", {
+      trainedOn: settings.useCosine ? "half of the dev queries" : "the training split",
+      evaluatedOn: settings.useCosine ? "the other half of the dev queries" : "the dev split",
       accuracy: devEvaluation.accuracy,
       withinOne: devEvaluation.withinOneAccuracy,
       kappa: devEvaluation.quadraticKappa,
@@ -74,6 +80,13 @@ export async function runGradeStage(context: StageContext, dir: string): Promise
 export async function readGradedCandidates(gradeStageDir: string): Promise<Judgment[]> {
   const graded = await readJsonLines<GradedCandidate>(path.join(gradeStageDir, "graded.jsonl"));
   return graded.map((item) => ({ queryId: item.queryId, productId: item.productId, grade: item.grade, rawLabel: `${item.judgeId}:${item.grade}` }));
+}
+
+/** Splits query ids into two halves by a seeded shuffle. */
+function halves(queryIds: readonly string[], seed: number): [string[], string[]] {
+  const shuffled = new Rng(seed).shuffle([...queryIds]);
+  const middle = Math.floor(shuffled.length / 2);
+  return [shuffled.slice(0, middle), shuffled.slice(middle)];
 }
 
 function gradedPairs(prepared: PreparedData, queryIds: readonly string[]): GradedPair[] {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { type Judgment, MineRefineError } from "@mine-refine/core";
+import { type Judgment, MineRefineError, tokenize } from "@mine-refine/core";
 import { createBatchSampler, createInfoNceLoss, createSupConLoss } from "@mine-refine/losses";
 import { saveCheckpoint, type TwoTowerEncoder, trainEncoder } from "@mine-refine/model";
 import { OrtMatmul } from "@mine-refine/model/ort";
@@ -52,6 +52,7 @@ export async function runStage1(context: StageContext, dir: string): Promise<voi
       seed: config.seed,
       epochs: stage.epochs,
       ...syntheticShareCap(config),
+      ...(stage.grouping === "head-word" ? { groupOf: headWordGrouping(prepared) } : {}),
     });
     const totalSteps = sampler.batchesPerEpoch * stage.epochs;
     logger.log("info", "stage1: training", {
@@ -105,6 +106,14 @@ export async function runStage1(context: StageContext, dir: string): Promise<voi
   } finally {
     await matmul.dispose();
   }
+}
+
+/** Groups queries by their last word, so that e.g. all "… drill" queries share batches. */
+export function headWordGrouping(prepared: PreparedData): (queryId: string) => string {
+  return (queryId) => {
+    const words = tokenize(prepared.query(queryId).text);
+    return words[words.length - 1] ?? "";
+  };
 }
 
 /** Feature lookups for training, computed once per id and cached. */
