@@ -96,6 +96,7 @@ audit:
   engagement: { kind: aggregates, path: aggregates.csv, window: { start: "2024-01-01T00:00:00Z", end: "2024-02-01T00:00:00Z" } }
   correction: ipw
   judge: local
+  exportCsv: findings.csv
 `;
     const config = await loadTinyDemoConfig(dir, yaml, ["labels.local.epochs=3"]);
     await runPipeline(config, { logger: createCliLogger("error"), until: "audit" });
@@ -104,6 +105,21 @@ audit:
     expect(pairs.some((pair) => pair.queryId === target.queryId && pair.productId === target.productId && pair.provenance.rule === "under_graded")).toBe(true);
     const report = await readFile(path.join(config.runDir, "stages", "audit", "audit.md"), "utf8");
     expect(report).toMatch(/inconsistent rows \| 1 of /);
+
+    // An expert fills in the exported sheet; the next run takes the expert's grade over the judge's.
+    const sheet = (await readFile(path.join(dir, "findings.csv"), "utf8")).trim().split("\n");
+    const targetRow = sheet.findIndex((line) => line.startsWith(`${target.queryId},${target.productId},`));
+    expect(targetRow).toBeGreaterThan(0);
+    sheet[targetRow] = sheet[targetRow]!.replace(/,,$/, ",1,sold as a set");
+    await writeFile(path.join(dir, "reviewed.csv"), `${sheet.join("\n")}\n`);
+    const reviewed = await loadTinyDemoConfig(dir, `${yaml}  importCsv: reviewed.csv\n`, ["labels.local.epochs=3", "runDir=run-reviewed"]);
+    await runPipeline(reviewed, { logger: createCliLogger("error"), until: "audit" });
+    const expertLines = (await readFile(path.join(reviewed.runDir, "stages", "audit", "audited.jsonl"), "utf8")).trim().split("\n");
+    const expert = expertLines
+      .map((line) => JSON.parse(line) as { queryId: string; productId: string; grade: number; provenance: { judgeId: string } })
+      .find((pair) => pair.queryId === target.queryId && pair.productId === target.productId);
+    expect(expert?.grade).toBe(1);
+    expect(expert?.provenance.judgeId).toBe("expert");
   }, 60_000);
 
   it("rejects the oracle without true grades", async () => {
