@@ -26,15 +26,15 @@ export interface JudgeEvalOptions {
 }
 
 /**
- * Trains or builds a judge on the train split's labels and evaluates it against the held-out split's
- * labels from the data source: 3-class accuracy, within-1 accuracy, quadratic kappa, the confusion
+ * Trains or builds a judge on the labels of `trainSplit` and evaluates it against the labels of
+ * `split` from the data source: 3-class accuracy, within-1 accuracy, quadratic kappa, the confusion
  * matrix, per-grade precision and recall, and the majority baseline. Returns the Markdown report.
  */
 export async function runJudgeEval(config: TrainConfig, options: JudgeEvalOptions, logger: Logger): Promise<{ report: string; evaluation: JudgeEvaluation }> {
-  const prepared = await loadSourceData(config, logger);
   if (options.trainSplit === options.split) {
     throw new MineRefineError("judge_split_overlap", `The judge would be trained and evaluated on the ${options.split} split. Choose different --train-split and --split values.`);
   }
+  const prepared = await loadSourceData(config, logger);
   const trainPairs = gradedPairsOf(prepared, prepared.split[options.trainSplit]);
   const heldOut = gradedPairsOf(prepared, prepared.split[options.split]);
   const checkpoint = options.checkpoint ?? config.labels.local.checkpoint;
