@@ -38,7 +38,7 @@ describe("judge command", () => {
   });
 
   it("scores the human judge as unknown pairs", async () => {
-    // The human judge only knows the train split's labels, so every test pair fails with not_judged.
+    // The human judge has only the train split's labels, so every test pair fails with not_judged.
     const config = await loadTinyDemoConfig(dir);
     const { evaluation } = await runJudgeEval(config, { judge: "human", split: "test", trainSplit: "train" }, silentLogger);
     expect(evaluation.errorCodes.not_judged).toBe(pairCounts().test);
