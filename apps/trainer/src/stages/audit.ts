@@ -76,6 +76,8 @@ export async function runAuditStage(context: StageContext, dir: string): Promise
   });
   logger.log("info", "audit: flagged pairs", { findings: findings.length, noEngagement: skipped.noEngagement, insufficientEvidence: skipped.insufficientEvidence });
   if (store !== undefined) {
+    // NOTE: findings stay "open" in the store. Resolving them needs the ids of the audited judgments,
+    // which addJudgments does not return.
     await store.addAuditFindings(
       findings.map((finding) => ({ dataset, queryId: finding.queryId, productId: finding.productId, rule: finding.rule, confidence: finding.confidence, evidence: { ...finding.evidence, currentGrade: finding.currentGrade, suggestedGrade: finding.suggestedGrade } })),
     );
