@@ -8,7 +8,7 @@
  * queries with up to 8 products each (their judged products first, random fill after).
  *
  *   pnpm --filter @mine-refine/losses build
- *   cd packages/model && pnpm exec tsx scripts/measure-training.ts [steps] [intraOpNumThreads] [spin|nospin] [embeddingThreads]
+ *   cd packages/model && pnpm exec tsx scripts/measure-training.ts [steps] [intraOpNumThreads] [spin]
  */
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -142,7 +142,6 @@ async function main(): Promise<void> {
   const steps = Number(process.argv[2] ?? 30);
   const threads = Number(process.argv[3] ?? 2);
   const allowSpinning = process.argv[4] === "spin";
-  const embeddingThreads = Number(process.argv[5] ?? 1);
   const rng = new Rng(1);
   const dataDir = process.env.MINE_REFINE_DATA_DIR;
   const corpus = dataDir ? loadHomeDepot(dataDir) : generateCorpus(rng.fork("corpus"));
@@ -172,7 +171,6 @@ async function main(): Promise<void> {
     featuresForQuery: (id) => cached(queryFeatures, id, () => encoder.featurizer.featurizeQuery(corpus.queries[Number(id)]!)),
     featuresForProduct: (id) => cached(productFeatures, id, () => encoder.featurizer.featurizeProduct({ id, title: corpus.products[Number(id)]!, fields: {} })),
     loss: createSupConLoss(),
-    embeddingThreads,
     totalSteps: steps + warmupSteps,
     optimizer: { learningRate: 1e-3, warmupSteps: 0 },
     onStep: (info) => {
@@ -180,8 +178,8 @@ async function main(): Promise<void> {
       if (info.step > warmupSteps) perStep.push(info.stepSeconds);
     },
   });
-  // CPU time of every thread of the process (ONNX Runtime's and the embedding workers' included), which
-  // other jobs on the machine inflate less than wall-clock time.
+  // CPU time of every thread of the process (ONNX Runtime's included), which other jobs on the machine
+  // inflate less than wall-clock time.
   const cpu = process.cpuUsage(cpuAtWarmup);
   await matmul.dispose();
 
@@ -192,7 +190,6 @@ async function main(): Promise<void> {
     steps: perStep.length,
     intraOpNumThreads: threads,
     allowSpinning,
-    embeddingThreads,
     meanPairsPerStep: Math.round(pairsPerStep),
     meanStepMs: Math.round((seconds / perStep.length) * 1000),
     pairsPerSecond: Math.round((pairsPerStep * perStep.length) / seconds),

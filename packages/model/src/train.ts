@@ -6,7 +6,6 @@ import type { BatchLoss, TrainingBatch } from "@mine-refine/losses";
 import type { EncoderGradients, TwoTowerEncoder } from "./encoder.js";
 import { EncoderOptimizer, type EncoderOptimizerSettings, zeroGradients } from "./optim/encoder-optimizer.js";
 import { type LearningRateSchedule, learningRateAt, validateSchedule } from "./optim/schedule.js";
-import { EmbeddingWorkerPool } from "./parallel/embedding-workers.js";
 
 export interface TrainOptimizerSettings extends EncoderOptimizerSettings {
   /** Peak learning rate, reached after warmup. */
@@ -54,12 +53,6 @@ export interface TrainEncoderOptions {
   logger?: Logger;
   /** Stops training after the step in progress when aborted. */
   signal?: AbortSignal;
-  /**
-   * Threads of the embedding bag passes and the table's Adam update, the calling thread included.
-   * Defaults to 1. Each thread takes a range of embedding columns, so the weights after training are
-   * bitwise the same for every value. Worker threads compete with ONNX Runtime's threads for cores.
-   */
-  embeddingThreads?: number;
 }
 
 export interface TrainSummary {
@@ -111,49 +104,36 @@ export async function trainEncoder(options: TrainEncoderOptions): Promise<TrainS
     return { steps: losses.length, pairs, losses, elapsedSeconds, pairsPerSecond, stopReason, optimizer };
   };
 
-  const embeddingThreads = options.embeddingThreads ?? 1;
-  if (!Number.isInteger(embeddingThreads) || embeddingThreads < 1) {
-    throw new RangeError(`trainEncoder: embeddingThreads must be a positive integer, received ${embeddingThreads}`);
-  }
-  const workers = embeddingThreads > 1 ? new EmbeddingWorkerPool(embeddingThreads) : undefined;
-  encoder.embedding.workers = workers;
-  optimizer.setEmbeddingWorkers(workers);
-  try {
-    logger.log("info", "training started", { totalSteps, learningRate: schedule.peakLearningRate });
+  logger.log("info", "training started", { totalSteps, learningRate: schedule.peakLearningRate });
+  if (isAborted()) return summarize("aborted");
+
+  for await (const batch of options.batches) {
+    const stepStartMs = performance.now();
+    const step = losses.length;
+    const learningRate = learningRateAt(schedule, step);
+    const { loss, gradNorm } = await trainStep(options, batch, step, grads, optimizer, learningRate);
+    losses.push(loss);
+    pairs += batch.productIds.length;
+
+    const nowMs = performance.now();
+    const stepSeconds = (nowMs - stepStartMs) / 1000;
+    options.onStep?.({
+      step: step + 1,
+      totalSteps,
+      loss,
+      learningRate,
+      gradNorm,
+      pairs: batch.productIds.length,
+      pairsPerSecond: batch.productIds.length / stepSeconds,
+      stepSeconds,
+      elapsedSeconds: (nowMs - startMs) / 1000,
+    });
+
+    if (losses.length >= totalSteps) return summarize("completed");
+    // Checked after the step, so an abort does not pull one more batch from the iterator.
     if (isAborted()) return summarize("aborted");
-
-    for await (const batch of options.batches) {
-      const stepStartMs = performance.now();
-      const step = losses.length;
-      const learningRate = learningRateAt(schedule, step);
-      const { loss, gradNorm } = await trainStep(options, batch, step, grads, optimizer, learningRate);
-      losses.push(loss);
-      pairs += batch.productIds.length;
-
-      const nowMs = performance.now();
-      const stepSeconds = (nowMs - stepStartMs) / 1000;
-      options.onStep?.({
-        step: step + 1,
-        totalSteps,
-        loss,
-        learningRate,
-        gradNorm,
-        pairs: batch.productIds.length,
-        pairsPerSecond: batch.productIds.length / stepSeconds,
-        stepSeconds,
-        elapsedSeconds: (nowMs - startMs) / 1000,
-      });
-
-      if (losses.length >= totalSteps) return summarize("completed");
-      // Checked after the step, so an abort does not pull one more batch from the iterator.
-      if (isAborted()) return summarize("aborted");
-    }
-    return summarize("batches_exhausted");
-  } finally {
-    encoder.embedding.workers = undefined;
-    optimizer.setEmbeddingWorkers(undefined);
-    await workers?.dispose();
   }
+  return summarize("batches_exhausted");
 }
 
 /** Runs one optimizer step on a batch and returns its loss and the gradient norm before clipping. */

@@ -7,8 +7,6 @@
  */
 import type { Rng } from "@mine-refine/core";
 import type { FeatureBatch } from "../featurizer.js";
-import type { EmbeddingWorkerPool } from "../parallel/embedding-workers.js";
-import { sharedFloat32Array } from "../parallel/shared-memory.js";
 import type { SparseRowGradient } from "./sparse-gradient.js";
 
 export type Pooling = "mean" | "sqrt";
@@ -25,14 +23,14 @@ export interface BagRowIndex {
   bagCount: number;
 }
 
+// NOTE: forward, backward and the lazy Adam step use one thread. Splitting the embedding columns over
+// worker threads was measured slower on a 2-core machine shared with other jobs (docs/benchmarks.md)
+// and removed; it may pay on a machine with idle cores.
 export class EmbeddingBag {
   readonly buckets: number;
   readonly dim: number;
   readonly pooling: Pooling;
-  /** In a SharedArrayBuffer unless the caller passed its own, so worker threads can read it. */
   readonly table: Float32Array; // [buckets, dim]
-  /** When set, forward and backward split the columns over these threads, with identical results. */
-  workers: EmbeddingWorkerPool | undefined;
   private readonly scratch: Int32Array; // [buckets] zero between calls of indexBatch
 
   constructor(buckets: number, dim: number, pooling: Pooling, table?: Float32Array) {
@@ -42,7 +40,7 @@ export class EmbeddingBag {
     this.buckets = buckets;
     this.dim = dim;
     this.pooling = pooling;
-    this.table = table ?? sharedFloat32Array(buckets * dim);
+    this.table = table ?? new Float32Array(buckets * dim);
     this.scratch = new Int32Array(buckets);
   }
 
@@ -109,7 +107,6 @@ export class EmbeddingBag {
   /** Returns [batch, dim] pooled embeddings. */
   forward(batch: FeatureBatch | BagRowIndex): Float32Array {
     const index = "rows" in batch ? batch : this.indexBatch(batch);
-    if (this.workers !== undefined) return this.workers.forward(index, this.table, this.dim);
     const { rows, starts, bags, scales } = index;
     const dim = this.dim;
     const table = this.table;
@@ -137,12 +134,6 @@ export class EmbeddingBag {
     // Reserve every row first, so the values buffer cannot be replaced while we write into it.
     for (let u = 0; u < rows.length; u++) grad.offsetOf(rows[u]!);
     const values = grad.buffer;
-    if (this.workers !== undefined) {
-      const targets = new Int32Array(rows.length); // [uniqueRows]
-      for (let u = 0; u < rows.length; u++) targets[u] = grad.offsetOf(rows[u]!);
-      this.workers.backward(index, gradOutput, targets, values, dim);
-      return;
-    }
     for (let u = 0; u < rows.length; u++) {
       const target = grad.offsetOf(rows[u]!);
       const end = starts[u + 1]!;

@@ -3,8 +3,6 @@
  * table rows touched since the last `clear()`.
  */
 
-import { sharedFloat32Array } from "../parallel/shared-memory.js";
-
 /**
  * Gradient of an embedding table kept only for the rows a batch touched: row ids plus a
  * [rows, dim] block. Backward passes accumulate into it, so a query pass and a product pass through
@@ -23,7 +21,7 @@ export class SparseRowGradient {
     this.dim = dim;
     this.localRowOf = new Int32Array(buckets).fill(-1);
     this.rowIds = new Int32Array(initialRows);
-    this.values = sharedFloat32Array(initialRows * dim);
+    this.values = new Float32Array(initialRows * dim);
   }
 
   /** Number of distinct rows touched. */
@@ -68,7 +66,7 @@ export class SparseRowGradient {
   private grow(): void {
     const rowIds = new Int32Array(this.rowIds.length * 2);
     rowIds.set(this.rowIds);
-    const values = sharedFloat32Array(rowIds.length * this.dim);
+    const values = new Float32Array(rowIds.length * this.dim);
     values.set(this.values);
     this.rowIds = rowIds;
     this.values = values;

@@ -2,7 +2,6 @@ import type { EncoderGradients, TwoTowerEncoder } from "../encoder.js";
 import { type AdamSettings, AdamW } from "./adamw.js";
 import { clipGradientNorm, type ClipResult } from "./clip.js";
 import { LazyAdam } from "./lazy-adam.js";
-import type { EmbeddingWorkerPool } from "../parallel/embedding-workers.js";
 
 export interface EncoderOptimizerSettings extends AdamSettings {
   /** Decoupled weight decay of the dense weight matrices (not biases, not the table). Defaults to 0.01. */
@@ -33,11 +32,6 @@ export class EncoderOptimizer {
     this.sparse = new LazyAdam(encoder.embedding.table, encoder.embedding.dim, settings);
     this.maxGradNorm = settings.maxGradNorm ?? 1;
     this.embeddingLearningRateScale = settings.embeddingLearningRateScale ?? 1;
-  }
-
-  /** Sets or clears the worker threads of the embedding table's update. */
-  setEmbeddingWorkers(workers: EmbeddingWorkerPool | undefined): void {
-    this.sparse.workers = workers;
   }
 
   /** Clips `grads` in place, then updates every parameter. Returns the norm before clipping. */

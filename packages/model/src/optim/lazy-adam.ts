@@ -8,15 +8,11 @@
  * first-step correction. No weight decay is applied to the table.
  */
 import type { SparseRowGradient } from "../layers/sparse-gradient.js";
-import type { EmbeddingWorkerPool } from "../parallel/embedding-workers.js";
-import { isShared, sharedFloat32Array } from "../parallel/shared-memory.js";
 import type { AdamSettings } from "./adamw.js";
 
 export class LazyAdam {
   readonly table: Float32Array; // [buckets, dim]
   readonly dim: number;
-  /** When set, the update splits the columns over these threads, with identical results. */
-  workers: EmbeddingWorkerPool | undefined;
   private readonly firstMoments: Float32Array; // [buckets, dim]
   private readonly secondMoments: Float32Array; // [buckets, dim]
   private readonly rowSteps: Int32Array; // [buckets] updates each row has received
@@ -28,9 +24,8 @@ export class LazyAdam {
     if (table.length % dim !== 0) throw new RangeError(`LazyAdam: table length ${table.length} is not a multiple of dim ${dim}`);
     this.table = table;
     this.dim = dim;
-    // Shared memory when the table is shared, so that worker threads can update the moments too.
-    this.firstMoments = isShared(table) ? sharedFloat32Array(table.length) : new Float32Array(table.length);
-    this.secondMoments = isShared(table) ? sharedFloat32Array(table.length) : new Float32Array(table.length);
+    this.firstMoments = new Float32Array(table.length);
+    this.secondMoments = new Float32Array(table.length);
     this.rowSteps = new Int32Array(table.length / dim);
     this.beta1 = settings.beta1 ?? 0.9;
     this.beta2 = settings.beta2 ?? 0.999;
@@ -44,10 +39,6 @@ export class LazyAdam {
     const v = this.secondMoments;
     const rows = gradient.rows;
     const values = gradient.gradient; // [rows, dim]
-    if (this.workers !== undefined) {
-      this.stepInWorkers(this.workers, rows, values, learningRate);
-      return;
-    }
     for (let local = 0; local < rows.length; local++) {
       const row = rows[local]!;
       const steps = ++this.rowSteps[row]!;
@@ -65,18 +56,5 @@ export class LazyAdam {
         table[at]! -= (stepSize * mi) / (Math.sqrt(vi) * inverseSqrtCorrection2 + epsilon);
       }
     }
-  }
-
-  private stepInWorkers(workers: EmbeddingWorkerPool, rows: Int32Array, values: Float32Array, learningRate: number): void {
-    const { beta1, beta2, epsilon } = this;
-    const stepSizes = new Float64Array(rows.length); // [rows]
-    const inverseCorrections = new Float64Array(rows.length); // [rows]
-    for (let local = 0; local < rows.length; local++) {
-      const steps = ++this.rowSteps[rows[local]!]!;
-      stepSizes[local] = learningRate / (1 - beta1 ** steps);
-      inverseCorrections[local] = 1 / Math.sqrt(1 - beta2 ** steps);
-    }
-    const state = { table: this.table, firstMoments: this.firstMoments, secondMoments: this.secondMoments };
-    workers.adam(rows, stepSizes, inverseCorrections, values, state, { beta1, beta2, epsilon }, this.dim);
   }
 }
