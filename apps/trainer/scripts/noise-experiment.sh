@@ -40,3 +40,5 @@ for (const [clicks, run] of [[86, "noise-audit-86"], [860, "noise-audited"]]) {
   console.log(`| ${clicks} | ${audit.searchCount} | ${flagged} | ${e.precision.toFixed(3)} | ${e.recall.toFixed(3)} | ${(100 * e.errorsRemovedShare).toFixed(1)}% | ${e.errorsIntroduced} |`);
 }
 NODE
+echo
+node apps/trainer/scripts/compare-runs.mjs runs/noise-clean runs/noise-flipped runs/noise-audited
