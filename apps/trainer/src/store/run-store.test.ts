@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCliLogger } from "../log.js";
 import { runPipeline } from "../pipeline.js";
 import { loadTinyDemoConfig } from "../test/tiny-demo-config.js";
-import { redactConfig } from "./run-store.js";
+import { redactConfig, reloadFromStore } from "./run-store.js";
 
 const PG_URL = process.env.MINE_REFINE_PG_URL;
 let dir: string;
@@ -126,3 +126,15 @@ if (PG_URL === undefined) {
     it.skip("needs MINE_REFINE_PG_URL (sourcing .ci/postgres.sh starts a server on 127.0.0.1 and sets it)", () => {});
   });
 }
+
+describe("reloadFromStore", () => {
+  it("rejects a store without the data set", async () => {
+    const config = await loadTinyDemoConfig(dir);
+    const store = await openStore({});
+    try {
+      await expect(reloadFromStore(store, "tiny-demo", config, createCliLogger("error"))).rejects.toThrow(/has no data set "tiny-demo".*--restart/s);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});

@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Dataset, Logger, ProgressCallback } from "@mine-refine/core";
+import { type Dataset, type Logger, MineRefineError, type ProgressCallback } from "@mine-refine/core";
 import { maskUrlPasswords, openStore, type Store } from "@mine-refine/store";
 import type { TrainConfig } from "../config/schema.js";
 
@@ -47,6 +47,13 @@ export async function importAndReload(store: Store, dataset: Dataset, config: Tr
 /** Reads a stored data set with the latest judgment of each pair among `store.sources`. */
 export async function reloadFromStore(store: Store, name: string, config: TrainConfig, logger: Logger): Promise<Dataset> {
   const dataset = await store.loadDataset(name, config.store.sources === undefined ? {} : { sources: config.store.sources });
+  if (dataset.products.length === 0 || dataset.judgments.length === 0) {
+    throw new MineRefineError(
+      "store_dataset_missing",
+      `The store at ${store.location} has no data set "${name}" (${dataset.products.length} products, ${dataset.judgments.length} judgments), but the run's data stage is complete. ` +
+        "The store was probably deleted or replaced: rerun with --restart to import the data again, or point store.url / store.directory at the store this run used.",
+    );
+  }
   logger.log("info", "data: labels read from the store", {
     dataset: name,
     products: dataset.products.length,
