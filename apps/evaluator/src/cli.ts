@@ -7,6 +7,13 @@ runCli(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && code.startsWith("ERR_PARSE_ARGS")) {
+      // parseArgs rejects unknown options and missing values; that is a usage error, not a crash.
+      process.stderr.write(`error: ${(error as Error).message}. Run with --help to list the options.\n`);
+      process.exitCode = 2;
+      return;
+    }
     process.stderr.write(`${error instanceof MineRefineError ? error.message : ((error as Error).stack ?? String(error))}\n`);
     process.exitCode = 1;
   },

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import { type Grade, InputError, type Logger, type ProgressCallback, type Query } from "@mine-refine/core";
 import { createTypoGenerator, loadDataSource, splitQueries } from "@mine-refine/data";
@@ -84,7 +83,8 @@ export async function runEvaluateCommand(options: EvaluateCommandOptions): Promi
           .map((query) => ({ id: query.id, text: query.text, originalId: query.originalId, ...(query.locale !== undefined && { locale: query.locale }) }));
 
   const matmul = new OrtMatmul({ intraOpNumThreads: options.threads ?? 2 });
-  const lanceDir = await mkdtemp(path.join(tmpdir(), "mine-refine-bm25-"));
+  // Inside the output folder rather than the system temp folder, so a killed run leaves no stray copy elsewhere.
+  const lanceDir = path.join(options.outDir, ".lancedb-fts");
   try {
     const systems: (DenseSystem | LexicalSystem)[] = [];
     const has = (baseline: Baseline): boolean => options.baselines.includes(baseline);

@@ -79,9 +79,19 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof MineRefineError) {
       process.stderr.write(`error: ${error.message}\n`);
+    } else if (isArgumentError(error)) {
+      process.stderr.write(`error: ${error.message}. Run with --help to list the options.\n`);
+      process.exitCode = 2;
+      return;
     } else {
       process.stderr.write(`Internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
     process.exitCode = 1;
   },
 );
+
+/** True for the errors `parseArgs` raises on an unknown option or a missing option value. */
+function isArgumentError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return error instanceof Error && typeof code === "string" && code.startsWith("ERR_PARSE_ARGS");
+}

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { type Dataset, type Grade, InputError, type InputLocation, isGrade, type Logger, normalizeText, type Product, silentLogger, stableId64 } from "@mine-refine/core";
 import { findColumns, parseCsvTable } from "./csv-table.js";
 import { type ConflictPolicy, DatasetBuilder } from "./dataset-builder.js";
-import { decodeText, readInputBytes } from "./read-input.js";
+import { decodeText, readInputBytes, type TextEncodingName } from "./read-input.js";
 
 /** Column names the generic adapter reads; `queryId` and `locale` are optional in the file. */
 export interface GenericColumns {
@@ -27,6 +27,8 @@ export interface GenericOptions {
   gradeMapping?: Record<string, Grade>;
   /** Default "error". See `ConflictPolicy`. */
   onConflict?: ConflictPolicy;
+  /** Text encoding of the file. Default "utf-8"; "latin1" reads ISO-8859-1 (as windows-1252). */
+  encoding?: TextEncodingName;
   logger?: Logger;
 }
 
@@ -57,7 +59,7 @@ export async function loadGeneric(options: GenericOptions): Promise<Dataset> {
   if (!lower.endsWith(".csv") && !lower.endsWith(".jsonl")) {
     throw new InputError("unsupported_format", { file }, "the file name does not end in .csv or .jsonl", "Convert the file to UTF-8 CSV with a header line, or to JSON lines");
   }
-  const text = decodeText(await readInputBytes(file, "path"), "utf-8", file);
+  const text = decodeText(await readInputBytes(file, "path"), options.encoding ?? "utf-8", file);
   const name = options.name ?? basename(file).replace(/\.(csv|jsonl)$/i, "");
   const builder = new DatasetBuilder(name, options.onConflict ?? "error", logger);
 

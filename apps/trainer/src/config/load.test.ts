@@ -48,12 +48,14 @@ describe("loadTrainConfig", () => {
   });
 
   it("expands environment variables", async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is the config syntax under test
     const file = await writeConfig(MINIMAL.replace("kind: demo", "kind: homedepot\n    path: ${DATA}/hd.zip"));
     const config = await loadTrainConfig(file, [], { DATA: "/data" });
     expect(config.data.source.kind === "homedepot" && config.data.source.path).toBe("/data/hd.zip");
   });
 
   it("names an unset environment variable", async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${NAME} is the config syntax under test
     const file = await writeConfig(MINIMAL.replace("kind: demo", "kind: homedepot\n    path: ${NOPE}/hd.zip"));
     await expect(loadTrainConfig(file, [], {})).rejects.toThrow(/data\.source\.path: environment variable NOPE is not set/);
   });

@@ -45,6 +45,22 @@ const genericSource = z
     path: z.string().min(1),
     productFields: z.array(z.string()).optional(),
     onConflict: z.enum(["error", "keep-first"]).default("error"),
+    encoding: z.enum(["utf-8", "latin1"]).default("utf-8"),
+    /** Renames the expected columns, e.g. `{ query: search_term, productId: sku }`. */
+    columns: z
+      .object({
+        query: z.string().min(1),
+        productId: z.string().min(1),
+        title: z.string().min(1),
+        grade: z.string().min(1),
+        queryId: z.string().min(1),
+        locale: z.string().min(1),
+      })
+      .partial()
+      .strict()
+      .optional(),
+    /** Maps text labels such as "E" or "exact" to grades. */
+    gradeMapping: z.record(z.string(), z.number().int().min(0).max(2)).optional(),
   })
   .strict();
 

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { Query } from "@mine-refine/core";
 import { createTypoGenerator } from "@mine-refine/data";
@@ -43,7 +42,8 @@ export async function runEvaluateStage(context: StageContext, dir: string): Prom
 
   const matmul = new OrtMatmul({ intraOpNumThreads: config.threads });
   const loaded: { dispose(): Promise<void> }[] = [];
-  const lanceDir = await mkdtemp(path.join(tmpdir(), "mine-refine-bm25-"));
+  // Inside the stage's partial folder, so a killed run leaves nothing behind: the next run removes it.
+  const lanceDir = path.join(dir, "lancedb-fts");
   try {
     const onProgress = (task: string, done: number, total: number): void => context.progress({ task, done, total });
     const has = (baseline: (typeof settings.baselines)[number]): boolean => settings.baselines.includes(baseline);
