@@ -14,9 +14,9 @@ export type VectorIndexKind = "auto" | "ivf_pq" | "hnsw" | "none";
 
 export interface BuildIndexOptions {
   /**
-   * `ivf_pq` compresses vectors (small, fast, approximate; recall depends on `nprobes` and
-   * `refineFactor` at query time), `hnsw` builds an IVF-HNSW-SQ graph (larger, slower to build,
-   * higher recall), `auto` picks IVF-PQ, `none` keeps exact search.
+   * `ivf_pq` compresses vectors: small and fast, with a recall that depends on `nprobes` and
+   * `refineFactor` at query time. `hnsw` builds an IVF-HNSW-SQ graph, which is larger and slower to
+   * build but has a higher recall. `auto` picks IVF-PQ, and `none` keeps exact search.
    */
   kind?: VectorIndexKind;
   /** Below this many rows no index is built: an exact scan is fast and has recall 1. */

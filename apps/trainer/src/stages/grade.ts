@@ -10,10 +10,9 @@ import { loadStage1Encoder } from "./index-stage.js";
 import type { StageContext } from "./stage.js";
 
 /**
- * Grades the mined candidates with the configured judge. The local judge is trained on the human
- * labels of the training split (with the Stage 1 cosine as a feature when enabled) and checked on
- * the dev split's human labels before it grades anything. Writes `graded.jsonl`, the judge, its
- * dev evaluation and the mining report.
+ * Grades the mined candidates with the local judge, which learns from human labels the Stage 1
+ * model has not fitted and is checked on held-out human labels before it grades anything. Writes
+ * `graded.jsonl`, the judge, its held-out evaluation and the mining report.
  */
 export async function runGradeStage(context: StageContext, dir: string): Promise<void> {
   const { config, logger } = context;

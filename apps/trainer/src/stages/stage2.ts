@@ -18,8 +18,8 @@ export function stage2Loss(config: TrainConfig) {
 
 /**
  * Mixes graded mined pairs into the original training judgments so that mined pairs make up at
- * most `minedShare` of the result; mined pairs beyond that are dropped at random (seeded). A mined
- * pair never replaces an original judgment of the same pair.
+ * most `minedShare` of the result. Mined pairs beyond that share are dropped at random (seeded), and
+ * a mined pair never replaces an original judgment of the same pair.
  */
 export function mixTrainingPairs(original: readonly Judgment[], mined: readonly Judgment[], minedShare: number, seed: number): { judgments: Judgment[]; minedUsed: number } {
   const known = new Set(original.map((judgment) => `${judgment.queryId}\t${judgment.productId}`));
