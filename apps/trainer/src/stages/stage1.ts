@@ -1,15 +1,14 @@
-import path from "node:path";
 import { type Judgment, MineRefineError, tokenize } from "@mine-refine/core";
 import { createBatchSampler, createInfoNceLoss, createSupConLoss } from "@mine-refine/losses";
-import { saveCheckpoint, type TwoTowerEncoder, trainEncoder } from "@mine-refine/model";
+import type { TwoTowerEncoder } from "@mine-refine/model";
 import { OrtMatmul } from "@mine-refine/model/ort";
 import type { TrainConfig } from "../config/schema.js";
 import type { StageContext } from "./stage.js";
-import { writeAtomic } from "../run/run-directory.js";
 import { syntheticShareCap } from "./augment-record.js";
 import { runBackboneStage1 } from "./backbone.js";
 import type { PreparedData } from "./data.js";
 import { createEncoder } from "./encoder.js";
+import { trainAndSave } from "./train-stage.js";
 
 /** Judgments of the training split. */
 export function trainJudgments(judgments: readonly Judgment[], trainQueryIds: readonly string[]): Judgment[] {
@@ -63,40 +62,15 @@ export async function runStage1(context: StageContext, dir: string): Promise<voi
       steps: totalSteps,
     });
 
-    const summary = await trainEncoder({
+    const summary = await trainAndSave(context, dir, {
+      stage: "stage1",
       encoder,
+      prepared,
       batches: sampler,
-      ...featureLookups(prepared, encoder),
-      loss: stage1Loss(config),
       totalSteps,
-      optimizer: {
-        learningRate: stage.learningRate.dense,
-        embeddingLearningRateScale: stage.learningRate.embedding / stage.learningRate.dense,
-        warmupSteps: stage.warmupSteps,
-        decay: stage.decay,
-        weightDecay: stage.weightDecay,
-        maxGradNorm: stage.clipNorm,
-      },
-      logger,
-      onStep: (info) => {
-        context.progress({ task: "stage1 training", done: info.step, total: info.totalSteps });
-        if (info.step % stage.logEvery === 0 || info.step === info.totalSteps) {
-          logger.log("info", "stage1 step", {
-            step: info.step,
-            loss: info.loss,
-            lr: info.learningRate,
-            gradNorm: info.gradNorm,
-            pairsPerSecond: Math.round(info.pairsPerSecond),
-          });
-        }
-      },
+      loss: stage1Loss(config),
+      settings: stage,
     });
-
-    await saveCheckpoint(path.join(dir, "checkpoint"), encoder, { stage: "stage1", steps: summary.steps });
-    await writeAtomic(
-      path.join(dir, "training.json"),
-      `${JSON.stringify({ steps: summary.steps, pairs: summary.pairs, seconds: summary.elapsedSeconds, pairsPerSecond: summary.pairsPerSecond, stopReason: summary.stopReason, losses: summary.losses }, null, 1)}\n`,
-    );
     logger.log("info", "stage1: trained", {
       steps: summary.steps,
       seconds: summary.elapsedSeconds,

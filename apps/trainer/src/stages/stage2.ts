@@ -1,13 +1,11 @@
-import path from "node:path";
 import { type Judgment, Rng } from "@mine-refine/core";
 import { createBatchSampler, createMultiClassCircleLoss, createSupConLoss } from "@mine-refine/losses";
-import { saveCheckpoint, trainEncoder } from "@mine-refine/model";
 import type { TrainConfig } from "../config/schema.js";
-import { writeAtomic } from "../run/run-directory.js";
 import { readGradedCandidates } from "./grade.js";
 import { loadStage1Encoder } from "./index-stage.js";
 import type { StageContext } from "./stage.js";
-import { featureLookups, trainJudgments } from "./stage1.js";
+import { trainJudgments } from "./stage1.js";
+import { trainAndSave } from "./train-stage.js";
 
 export function stage2Loss(config: TrainConfig) {
   const loss = config.stage2.loss;
@@ -52,39 +50,16 @@ export async function runStage2(context: StageContext, dir: string): Promise<voi
     });
     const totalSteps = sampler.batchesPerEpoch * stage.epochs;
     logger.log("info", "stage2: training", { original: original.length, mined: minedUsed, queries: sampler.queryCount, steps: totalSteps });
-    const summary = await trainEncoder({
+    const summary = await trainAndSave(context, dir, {
+      stage: "stage2",
       encoder,
+      prepared,
       batches: sampler,
-      ...featureLookups(prepared, encoder),
-      loss: stage2Loss(config),
       totalSteps,
-      optimizer: {
-        learningRate: stage.learningRate.dense,
-        embeddingLearningRateScale: stage.learningRate.embedding / stage.learningRate.dense,
-        warmupSteps: stage.warmupSteps,
-        decay: stage.decay,
-        weightDecay: stage.weightDecay,
-        maxGradNorm: stage.clipNorm,
-      },
-      logger,
-      onStep: (info) => {
-        context.progress({ task: "stage2 training", done: info.step, total: info.totalSteps });
-        if (info.step % stage.logEvery === 0 || info.step === info.totalSteps) {
-          logger.log("info", "stage2 step", {
-            step: info.step,
-            loss: info.loss,
-            lr: info.learningRate,
-            gradNorm: info.gradNorm,
-            pairsPerSecond: Math.round(info.pairsPerSecond),
-          });
-        }
-      },
+      loss: stage2Loss(config),
+      settings: stage,
+      extra: { original: original.length, mined: minedUsed },
     });
-    await saveCheckpoint(path.join(dir, "checkpoint"), encoder, { stage: "stage2", steps: summary.steps });
-    await writeAtomic(
-      path.join(dir, "training.json"),
-      `${JSON.stringify({ original: original.length, mined: minedUsed, steps: summary.steps, pairs: summary.pairs, seconds: summary.elapsedSeconds, pairsPerSecond: summary.pairsPerSecond, stopReason: summary.stopReason, losses: summary.losses }, null, 1)}\n`,
-    );
     logger.log("info", "stage2: trained", { steps: summary.steps, seconds: summary.elapsedSeconds, pairsPerSecond: Math.round(summary.pairsPerSecond) });
   } finally {
     await matmul.dispose();
