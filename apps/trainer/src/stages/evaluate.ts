@@ -82,6 +82,10 @@ export async function runEvaluateStage(context: StageContext, dir: string): Prom
         { kind: "hybrid", name: "hybrid", dense: lastTrained.name, lexical: lexical.name, method: "weighted" },
         { kind: "hybrid", name: "hybrid-rrf", dense: lastTrained.name, lexical: lexical.name, method: "rrf" },
       );
+      // Stage 2 can end up worse than Stage 1, so the blend with Stage 1 is reported too.
+      if (lastTrained.name !== "stage1") {
+        hybrids.push({ kind: "hybrid", name: "hybrid-stage1", dense: "stage1", lexical: lexical.name, method: "weighted" });
+      }
     }
 
     logger.log("info", "evaluate: running systems", {
