@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { ConfigError, type ConfigIssue, InputError } from "@mine-refine/core";
+import { ConfigError, type ConfigIssue, expandEnvironmentVariables, InputError } from "@mine-refine/core";
 import type { DataSourceOptions } from "@mine-refine/data";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -57,7 +57,7 @@ export async function loadDataConfig(file: string, env: NodeJS.ProcessEnv = proc
   }
 
   const issues: ConfigIssue[] = [];
-  const expanded = expandEnv(raw, env, "", issues);
+  const expanded = expandEnvironmentVariables(raw, env, issues);
   if (issues.length > 0) throw new ConfigError(file, issues);
   const parsed = dataConfigSchema.safeParse(expanded);
   if (!parsed.success) {
@@ -79,22 +79,3 @@ export async function loadDataConfig(file: string, env: NodeJS.ProcessEnv = proc
   };
 }
 
-function expandEnv(value: unknown, env: NodeJS.ProcessEnv, at: string, issues: ConfigIssue[]): unknown {
-  if (typeof value === "string") {
-    return value.replace(/\$\{(\w+)\}/g, (_match, name: string) => {
-      const found = env[name];
-      if (found === undefined || found === "") {
-        issues.push({ path: at, message: `environment variable ${name} is not set; set it or edit the value` });
-        return "";
-      }
-      return found;
-    });
-  }
-  if (Array.isArray(value)) return value.map((item, i) => expandEnv(item, env, `${at}.${i}`, issues));
-  if (typeof value === "object" && value !== null) {
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = expandEnv(item, env, at ? `${at}.${key}` : key, issues);
-    return result;
-  }
-  return value;
-}

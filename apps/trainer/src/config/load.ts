@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type ConfigIssue, ConfigError, InputError } from "@mine-refine/core";
+import { type ConfigIssue, ConfigError, expandEnvironmentVariables, InputError } from "@mine-refine/core";
 import { parse as parseYaml } from "yaml";
 import { type TrainConfig, trainConfigSchema } from "./schema.js";
 
@@ -37,7 +37,7 @@ export async function loadTrainConfig(
   }
 
   const issues: ConfigIssue[] = [];
-  const expanded = expandEnv(raw, env, "", issues) as Record<string, unknown>;
+  const expanded = expandEnvironmentVariables(raw, env, issues) as Record<string, unknown>;
   for (const override of overrides) applyOverride(expanded, override, issues);
   if (issues.length > 0) throw new ConfigError(file, issues);
 
@@ -49,26 +49,6 @@ export async function loadTrainConfig(
     );
   }
   return resolvePaths(parsed.data, path.dirname(path.resolve(file))) as TrainConfig;
-}
-
-function expandEnv(value: unknown, env: NodeJS.ProcessEnv, at: string, issues: ConfigIssue[]): unknown {
-  if (typeof value === "string") {
-    return value.replace(/\$\{(\w+)\}/g, (_match, name: string) => {
-      const found = env[name];
-      if (found === undefined || found === "") {
-        issues.push({ path: at, message: `environment variable ${name} is not set; set it or edit the value` });
-        return "";
-      }
-      return found;
-    });
-  }
-  if (Array.isArray(value)) return value.map((item, i) => expandEnv(item, env, `${at}.${i}`, issues));
-  if (typeof value === "object" && value !== null) {
-    const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = expandEnv(item, env, at ? `${at}.${key}` : key, issues);
-    return result;
-  }
-  return value;
 }
 
 /** Applies `a.b.c=value`; the value is parsed as YAML, so numbers, booleans and lists keep their type. */
