@@ -1,11 +1,11 @@
 import type { Grade } from "./grades.js";
 
-/** A product of the catalog. `fields` holds named text fields such as brand, colour or description. */
+/** A product of the catalog. `fields` contains named text fields such as brand, colour or description. */
 export interface Product {
   id: string;
   title: string;
   fields: Record<string, string>;
-  /** BCP 47 language tag such as "en", "es" or "ja"; undefined when the source does not say. */
+  /** BCP 47 language tag such as "en", "es" or "ja"; undefined when the source gives none. */
   locale?: string;
 }
 

@@ -64,9 +64,9 @@ export interface HardPairSelection {
 }
 
 /**
- * Selects hard pairs from each query's neighbours: unjudged products inside the rank window and
- * score margin become candidates for the judge; judged pairs are kept as they are; known relevant
- * products the model ranks below the window, or misses, become hard positives.
+ * Selects hard pairs from each query's neighbours. Unjudged products inside the rank window and
+ * score margin become candidates for the judge, and judged pairs are kept as they are. Known
+ * relevant products that the model ranks below the window, or misses, become hard positives.
  */
 export function selectHardPairs(neighbours: Iterable<QueryNeighbours>, options: HardPairOptions): HardPairSelection {
   const minRank = options.minRank ?? 3;

@@ -9,7 +9,7 @@ const homeDepotSource = z
     /** The Kaggle `train.csv.zip` or an extracted `train.csv`. */
     path: z.string().min(1),
     encoding: z.enum(["latin1", "utf-8"]).default("latin1"),
-    /** What to do with a product listed with two titles, or a pair rated twice: stop, or keep the first row and warn. */
+    /** Policy for a product listed with two titles, or a pair rated twice: stop, or keep the first row and warn. */
     onConflict: z.enum(["error", "keep-first"]).default("error"),
     thresholds: z
       .object({ relevant: z.number().default(2.5), moderate: z.number().default(1.75) })
@@ -151,8 +151,8 @@ const stage1Schema = z
     clipNorm: z.number().positive().default(5),
     logEvery: positiveInt.default(50),
     /**
-     * How queries are grouped into batches: at random, or queries sharing their last word (the head
-     * noun of most English product queries) together, which makes in-batch negatives harder.
+     * Grouping of queries into batches: at random, or queries sharing their last word (the head noun
+     * of most English product queries) together, which makes in-batch negatives harder.
      */
     grouping: z.enum(["random", "head-word"]).default("random"),
     loss: lossSchema,

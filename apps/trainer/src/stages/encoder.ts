@@ -3,7 +3,7 @@ import type { DenseSystem } from "@mine-refine/evaluation";
 import { type EmbeddingModel, type EncoderConfig, type MatmulBackend, TwoTowerEncoder } from "@mine-refine/model";
 import type { TrainConfig } from "../config/schema.js";
 
-/** The encoder architecture of a run config. */
+/** Returns the encoder architecture of a run config. */
 export function encoderConfigOf(config: TrainConfig): EncoderConfig {
   const model = config.model;
   return {

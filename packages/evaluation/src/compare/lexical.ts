@@ -12,7 +12,7 @@ export function productText(product: Product, fields: readonly string[]): string
   return parts.join(" ");
 }
 
-/** The BM25 baseline over product text, built in memory with `Bm25Index`. */
+/** Creates the BM25 baseline over product text, built in memory with `Bm25Index`. */
 export function bm25System(options: { name?: string; fields?: readonly string[] } & Bm25Options = {}): LexicalSystem {
   const fields = options.fields ?? ["title", "brand"];
   return {
